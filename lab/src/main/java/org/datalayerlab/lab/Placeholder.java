@@ -1,0 +1,1 @@
+package org.datalayerlab.lab; /** Placeholder so the module compiles. */ final class Placeholder {}
