@@ -1,1 +1,0 @@
-package org.datalayerlab.lab; /** Placeholder so the module compiles. */ final class Placeholder {}
