@@ -101,6 +101,11 @@ public final class Reaper {
         return p.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
     }
 
+    /** Reaps now what dead JVMs left behind (done automatically when a JVM starts its first lab); returns how many runs. */
+    public static int reapAbandoned() {
+        return reapAbandoned(Files2.mkdirs(home().resolve("runs")));
+    }
+
     /** Stops the postmasters of run directories whose JVM is gone and removes the directories. */
     static int reapAbandoned(Path runs) {
         int reaped = 0;
