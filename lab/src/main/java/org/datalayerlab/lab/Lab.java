@@ -108,6 +108,29 @@ public final class Lab implements AutoCloseable {
         return backend.link(server);
     }
 
+    /** An embedded Redis server on 127.0.0.1 (no persistence), stopped with the lab. */
+    public Redis redis() {
+        return closeLater(Redis.start());
+    }
+
+    /** A connection to a new in-memory DuckDB database (columnar analytics), closed with the lab. */
+    public java.sql.Connection duckdb() {
+        return jdbc("jdbc:duckdb:", "DuckDB (org.duckdb:duckdb_jdbc)");
+    }
+
+    /** A connection to a new in-memory H2 database, closed with the lab. */
+    public java.sql.Connection h2() {
+        return jdbc("jdbc:h2:mem:lab" + System.identityHashCode(this) + "-" + (++servers) + ";DB_CLOSE_DELAY=-1", "H2 (com.h2database:h2)");
+    }
+
+    private java.sql.Connection jdbc(String url, String what) {
+        try {
+            return closeLater(java.sql.DriverManager.getConnection(url));
+        } catch (java.sql.SQLException e) {
+            throw new LabException("could not open " + what + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Registers something to close with the lab (a client, a pool, an engine); returns it. */
     public synchronized <T extends AutoCloseable> T closeLater(T resource) {
         checkOpen();

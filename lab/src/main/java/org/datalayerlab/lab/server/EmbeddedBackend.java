@@ -85,6 +85,7 @@ public final class EmbeddedBackend implements Backend {
                 first = first == null ? e : first;
             }
         }
+        Files2.deleteTree(Reaper.fastTwin(labDir));
         Files2.deleteTree(labDir);
         if (first != null) {
             throw first;

@@ -87,6 +87,7 @@ final class LocalCluster implements Cluster {
         createSlot(primary, replicaName);
         LocalPostgres replica = backend.newEmptyServer(replicaName, name + "-" + replicaName);
         String backupLabel = baseBackup(replica);
+        replica.linkWal();
         replica.writeDataFile("backup_label", backupLabel);
         replica.writeDataFile("standby.signal", "");
         // replication settings live in lab.conf; a copied ALTER SYSTEM value would point elsewhere
@@ -125,7 +126,7 @@ final class LocalCluster implements Cluster {
         String p = rel.toString();
         return p.equals("postmaster.pid") || p.equals("postmaster.opts") || p.equals("standby.signal")
                 || p.equals("recovery.signal") || p.equals("backup_label") || p.equals("tablespace_map")
-                || (p.startsWith("pg_wal/") && !p.equals("pg_wal/archive_status") && !p.equals("pg_wal/summaries"))
+                || p.equals("pg_wal") || p.startsWith("pg_wal/")
                 || p.startsWith("pg_replslot/") || p.startsWith("pg_stat_tmp/");
     }
 

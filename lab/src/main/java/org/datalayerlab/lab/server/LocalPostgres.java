@@ -24,6 +24,7 @@ public final class LocalPostgres extends JdbcServer {
     private final String name;
     private final Path dir;
     private final Path data;
+    private final Path wal;
     private final PgInstall install;
     private int port;
     private Process process;
@@ -33,7 +34,9 @@ public final class LocalPostgres extends JdbcServer {
     private LocalPostgres(String name, Path dir, PgInstall install, int port) {
         this.name = name;
         this.dir = dir;
-        this.data = dir.resolve("data");
+        // data files in memory when there is a tmpfs (fast to create), WAL on disk (commits fsync for real)
+        this.data = Reaper.fastTwin(dir).resolve("data");
+        this.wal = dir.resolve("wal");
         this.install = install;
         this.port = port;
     }
@@ -42,14 +45,27 @@ public final class LocalPostgres extends JdbcServer {
     static LocalPostgres fromTemplate(String name, String dirName, Path labDir, Settings settings) {
         PgInstall install = PgInstall.get();
         LocalPostgres pg = new LocalPostgres(name, Files2.mkdirs(labDir.resolve(dirName)), install, freePort());
-        Files2.copyTree(install.templateData, pg.data, rel -> false);
+        Files2.copyTree(install.templateData, pg.data, rel -> rel.toString().equals("pg_wal"));
+        Files2.copyTree(install.templateWal, pg.wal, rel -> false);
+        pg.linkWal();
         pg.writeLabConf(settings, "");
         return pg;
     }
 
     /** A server whose data directory the caller fills in (a replica's base backup), not yet started. */
     static LocalPostgres empty(String name, String dirName, Path labDir) {
-        return new LocalPostgres(name, Files2.mkdirs(labDir.resolve(dirName)), PgInstall.get(), freePort());
+        LocalPostgres pg = new LocalPostgres(name, Files2.mkdirs(labDir.resolve(dirName)), PgInstall.get(), freePort());
+        pg.install.makeWalDir(pg.wal);
+        return pg;
+    }
+
+    /** data/pg_wal is a link to the WAL directory on disk, as initdb --waldir makes it. */
+    void linkWal() {
+        try {
+            java.nio.file.Files.createSymbolicLink(data.resolve("pg_wal"), wal);
+        } catch (IOException e) {
+            throw new LabException("could not link " + data.resolve("pg_wal") + " to " + wal + ": " + e.getMessage(), e);
+        }
     }
 
     /** The settings this server was created with (a replica of it needs at least its max_* values). */
@@ -263,6 +279,7 @@ public final class LocalPostgres extends JdbcServer {
                 stop();
             }
         } finally {
+            Files2.deleteTree(data.getParent());
             Files2.deleteTree(dir);
         }
     }

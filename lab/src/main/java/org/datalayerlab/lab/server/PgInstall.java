@@ -38,12 +38,14 @@ final class PgInstall {
 
     final Path binDir;
     final Path templateData;
+    final Path templateWal;
     final String password;
     private final String osUser;
 
-    private PgInstall(Path binDir, Path templateData, String password, String osUser) {
+    private PgInstall(Path binDir, Path templateData, Path templateWal, String password, String osUser) {
         this.binDir = binDir;
         this.templateData = templateData;
+        this.templateWal = templateWal;
         this.password = password;
         this.osUser = osUser;
     }
@@ -54,9 +56,11 @@ final class PgInstall {
             Path bin = unpack();
             String osUser = isRoot() ? osUserForRoot() : null;
             String password = generatePassword();
-            Path template = Reaper.jvmDir().resolve("template").resolve("data");
-            initdb(bin, template, password, osUser);
-            instance = new PgInstall(bin, template, password, osUser);
+            Path templateDir = Files2.mkdirs(Reaper.jvmDir().resolve("template"));
+            Path data = Reaper.fastTwin(templateDir).resolve("data");
+            Path wal = templateDir.resolve("wal");
+            initdb(bin, data, wal, password, osUser);
+            instance = new PgInstall(bin, data, wal, password, osUser);
         }
         return instance;
     }
@@ -71,6 +75,19 @@ final class PgInstall {
             return List.of();
         }
         return List.of("/usr/bin/setpriv", "--reuid=" + osUser, "--regid=" + primaryGroup(osUser), "--clear-groups");
+    }
+
+    /** An empty WAL directory as PostgreSQL expects it, owned by the server's OS user. */
+    void makeWalDir(Path wal) {
+        for (Path d : List.of(wal, wal.resolve("archive_status"), wal.resolve("summaries"))) {
+            try {
+                Files.createDirectories(d);
+                Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx------"));
+            } catch (IOException e) {
+                throw new LabException("could not create " + d + ": " + e.getMessage(), e);
+            }
+            own(d);
+        }
     }
 
     Path program(String name) {
@@ -201,21 +218,23 @@ final class PgInstall {
      * no Unix socket, password authentication for every connection including replication.
      * PostgreSQL's own defaults (fsync on, synchronous_commit on) are left as they are.
      */
-    private static void initdb(Path bin, Path data, String password, String osUser) {
+    private static void initdb(Path bin, Path data, Path wal, String password, String osUser) {
         try {
             Files2.mkdirs(data.getParent());
-            Files.createDirectories(data);
-            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
-            own(data, osUser);
+            for (Path d : List.of(data, wal)) {
+                Files.createDirectories(d);
+                Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx------"));
+                own(d, osUser);
+            }
             Path pwfile = data.getParent().resolve("pwfile");
             Files2.write(pwfile, password + "\n");
             Files.setPosixFilePermissions(pwfile, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
             own(pwfile, osUser);
             List<String> cmd = new ArrayList<>(runAs(osUser));
             cmd.addAll(List.of(bin.resolve("bin/initdb").toString(), "-D", data.toString(), "-U", SUPERUSER,
-                    "--pwfile=" + pwfile, "--auth=scram-sha-256", "-E", "UTF8", "--locale=C",
+                    "--waldir=" + wal, "--pwfile=" + pwfile, "--auth=scram-sha-256", "-E", "UTF8", "--locale=C",
                     "--no-sync", "--no-instructions"));
-            Path log = data.getParent().resolve("initdb.log");
+            Path log = wal.getParent().resolve("initdb.log");
             Process p = new ProcessBuilder(cmd)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectErrorStream(true)

@@ -28,6 +28,7 @@ public final class Reaper {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final java.util.Set<AutoCloseable> OPEN = new java.util.LinkedHashSet<>();
     private static Path jvmDir;
+    private static Path jvmFastDir;
     private static boolean hookInstalled;
 
     private Reaper() {
@@ -42,18 +43,48 @@ public final class Reaper {
         return Path.of(System.getProperty("java.io.tmpdir"), "datalayerlab-" + System.getProperty("user.name"));
     }
 
-    /** This JVM's run directory: created (and the watchdog started, old runs reaped) on first use. */
+    /**
+     * Where data directories (without their WAL) live: a tmpfs when there is one (/dev/shm), since
+     * creating a data directory's ~1000 small files costs up to a second on some disks and
+     * milliseconds in memory. WAL stays under {@link #home()} on disk, so commits still pay a
+     * real fsync. LAB_FAST_HOME overrides; with LAB_HOME set and no LAB_FAST_HOME, everything
+     * goes under LAB_HOME.
+     */
+    public static Path fastHome() {
+        String configured = System.getenv("LAB_FAST_HOME");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured).toAbsolutePath();
+        }
+        String labHome = System.getenv("LAB_HOME");
+        Path shm = Path.of("/dev/shm");
+        if ((labHome == null || labHome.isBlank()) && Files.isDirectory(shm) && Files.isWritable(shm)) {
+            return shm.resolve("datalayerlab-" + System.getProperty("user.name"));
+        }
+        return home();
+    }
+
+    /** This JVM's run directory on disk: created (and the watchdog started, old runs reaped) on first use. */
     public static synchronized Path jvmDir() {
         if (jvmDir == null) {
-            Path runs = Files2.mkdirs(home().resolve("runs"));
-            reapAbandoned(runs);
+            reapAbandoned();
             ProcessHandle self = ProcessHandle.current();
-            Path dir = Files2.mkdirs(runs.resolve(self.pid() + "-" + startMillis(self)));
-            Files2.write(dir.resolve("owner"), self.pid() + " " + startMillis(self) + "\n");
-            startWatchdog(self.pid(), dir);
+            String runName = self.pid() + "-" + startMillis(self);
+            String owner = self.pid() + " " + startMillis(self) + "\n";
+            Path dir = Files2.mkdirs(home().resolve("runs").resolve(runName));
+            Files2.write(dir.resolve("owner"), owner);
+            Path fast = Files2.mkdirs(fastHome().resolve("runs").resolve(runName));
+            Files2.write(fast.resolve("owner"), owner);
+            startWatchdog(self.pid(), dir, fast);
             jvmDir = dir;
+            jvmFastDir = fast;
         }
         return jvmDir;
+    }
+
+    /** The tmpfs (or disk) twin of a directory under {@link #jvmDir()}, created if needed: data directories go there. */
+    static synchronized Path fastTwin(Path underJvmDir) {
+        jvmDir();
+        return Files2.mkdirs(jvmFastDir.resolve(jvmDir.relativize(underJvmDir).toString()));
     }
 
     /** A fresh directory for one lab (or one server set) inside this JVM's run directory. */
@@ -92,6 +123,7 @@ public final class Reaper {
     /** Deletes this JVM's run directory at exit (servers are stopped before this). */
     static synchronized void deleteJvmDir() {
         if (jvmDir != null) {
+            Files2.deleteTree(jvmFastDir);
             Files2.deleteTree(jvmDir);
             jvmDir = null;
         }
@@ -103,7 +135,12 @@ public final class Reaper {
 
     /** Reaps now what dead JVMs left behind (done automatically when a JVM starts its first lab); returns how many runs. */
     public static int reapAbandoned() {
-        return reapAbandoned(Files2.mkdirs(home().resolve("runs")));
+        // data directories (with the postmaster.pid files) first, then the WAL and logs on disk
+        int reaped = 0;
+        if (!fastHome().equals(home())) {
+            reaped += reapAbandoned(Files2.mkdirs(fastHome().resolve("runs")));
+        }
+        return reaped + reapAbandoned(Files2.mkdirs(home().resolve("runs")));
     }
 
     /** Stops the postmasters of run directories whose JVM is gone and removes the directories. */
@@ -170,21 +207,21 @@ public final class Reaper {
      * take it along: polls the JVM every 0.2 s; when it is gone, asks every postmaster for an
      * immediate shutdown (SIGQUIT), SIGKILLs what is left a second later, deletes the directory.
      */
-    private static void startWatchdog(long jvmPid, Path dir) {
+    private static void startWatchdog(long jvmPid, Path dir, Path fast) {
         String script = String.join("\n",
-                "jvm=$1; dir=$2",
+                "jvm=$1; dir=$2; fast=$3",
                 "while kill -0 \"$jvm\" 2>/dev/null; do sleep 0.2; done",
                 "pids=''",
-                "for f in \"$dir\"/*/*/data/postmaster.pid \"$dir\"/*/data/postmaster.pid; do",
+                "for f in \"$fast\"/*/*/data/postmaster.pid \"$fast\"/*/data/postmaster.pid; do",
                 "  [ -f \"$f\" ] && pids=\"$pids $(head -n 1 \"$f\")\"",
                 "done",
                 "if [ -n \"$pids\" ]; then kill -QUIT $pids 2>/dev/null; sleep 1; kill -KILL $pids 2>/dev/null; fi",
-                "rm -rf \"$dir\"");
+                "rm -rf \"$fast\" \"$dir\"");
         List<String> command = new java.util.ArrayList<>();
         if (new File("/usr/bin/setsid").canExecute()) {
             command.add("/usr/bin/setsid");
         }
-        command.addAll(List.of("/bin/sh", "-c", script, "lab-watchdog", Long.toString(jvmPid), dir.toString()));
+        command.addAll(List.of("/bin/sh", "-c", script, "lab-watchdog", Long.toString(jvmPid), dir.toString(), fast.toString()));
         try {
             new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
