@@ -1,0 +1,172 @@
+package org.datalayerlab.lab;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.datalayerlab.lab.net.NetworkLink;
+import org.datalayerlab.lab.server.Backend;
+import org.datalayerlab.lab.server.BackendChoice;
+import org.datalayerlab.lab.server.Reaper;
+
+/**
+ * The front door: one lab per notebook (or test), closing it stops every server it started and
+ * deletes their files.
+ *
+ * <pre>{@code
+ * try (Lab lab = Lab.start()) {
+ *     Cluster c = lab.cluster(2);                 // primary + 2 asynchronous streaming replicas
+ *     c.primary().execute("create table t(id int)");
+ *     long lag = Replication.lagBytes(c.primary(), c.replica(0));
+ * }
+ * }</pre>
+ *
+ * The backend comes from LAB_BACKEND (auto | embedded | containers | external); {@link #start()}
+ * prints one line saying which and why.
+ */
+public final class Lab implements AutoCloseable {
+
+    private final Backend backend;
+    private final BackendChoice choice;
+    private final List<AutoCloseable> extras = new ArrayList<>();
+    private int servers;
+    private int clusters;
+    private boolean closed;
+
+    private Lab(Backend backend, BackendChoice choice) {
+        this.backend = backend;
+        this.choice = choice;
+        Reaper.register(this);
+    }
+
+    /** A lab on the backend LAB_BACKEND selects; prints which one and why. */
+    public static Lab start() {
+        Lab lab = start(BackendChoice.fromEnvironment(), System.getenv());
+        System.out.println("Lab backend: " + lab.choice.backend() + " (" + lab.choice.reason() + ")");
+        return lab;
+    }
+
+    /** A lab on a given backend ("embedded", "containers", "external"), silently. */
+    public static Lab start(String backend) {
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.put("LAB_BACKEND", backend);
+        return start(BackendChoice.decide(env, () -> org.datalayerlab.lab.server.DockerProbe.probe(env)), env);
+    }
+
+    private static Lab start(BackendChoice choice, Map<String, String> env) {
+        return new Lab(choice.open(env), choice);
+    }
+
+    /** Which backend this lab runs on, and why. */
+    public BackendChoice backend() {
+        return choice;
+    }
+
+    /** One server with PostgreSQL's default settings. */
+    public Postgres postgres() {
+        return postgres(Settings.none());
+    }
+
+    /** One server with the given settings, e.g. {@code Settings.of("max_connections", "20")}. */
+    public synchronized Postgres postgres(Settings settings) {
+        checkOpen();
+        return backend.postgres("pg" + (++servers), settings);
+    }
+
+    /** {@code n} independent servers (e.g. shards), named pg1, pg2, ... */
+    public List<Postgres> servers(int n) {
+        return servers(n, Settings.none());
+    }
+
+    public List<Postgres> servers(int n, Settings settings) {
+        if (n < 1) {
+            throw new IllegalArgumentException("servers(" + n + "): ask for 1 or more");
+        }
+        List<Postgres> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            list.add(postgres(settings));
+        }
+        return List.copyOf(list);
+    }
+
+    /** A primary with {@code replicas} asynchronous streaming replicas. */
+    public Cluster cluster(int replicas) {
+        return cluster(ClusterSpec.replicas(replicas));
+    }
+
+    /** A cluster as specified, e.g. {@code ClusterSpec.replicas(2).synchronous("ANY 1")}. */
+    public synchronized Cluster cluster(ClusterSpec spec) {
+        checkOpen();
+        return backend.cluster("cluster" + (++clusters), spec);
+    }
+
+    /**
+     * A TCP path to {@code server} that can be delayed, throttled or cut while traffic flows.
+     * Connect through it with {@code jdbc:postgresql://link.host():link.port()/...}; closed with the lab.
+     */
+    public synchronized NetworkLink link(Postgres server) {
+        checkOpen();
+        return backend.link(server);
+    }
+
+    /** An embedded Redis server on 127.0.0.1 (no persistence), stopped with the lab. */
+    public Redis redis() {
+        return closeLater(Redis.start());
+    }
+
+    /** A connection to a new in-memory DuckDB database (columnar analytics), closed with the lab. */
+    public java.sql.Connection duckdb() {
+        return jdbc("jdbc:duckdb:", "DuckDB (org.duckdb:duckdb_jdbc)");
+    }
+
+    /** A connection to a new in-memory H2 database, closed with the lab. */
+    public java.sql.Connection h2() {
+        return jdbc("jdbc:h2:mem:lab" + System.identityHashCode(this) + "-" + (++servers) + ";DB_CLOSE_DELAY=-1", "H2 (com.h2database:h2)");
+    }
+
+    private java.sql.Connection jdbc(String url, String what) {
+        try {
+            return closeLater(java.sql.DriverManager.getConnection(url));
+        } catch (java.sql.SQLException e) {
+            throw new LabException("could not open " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Registers something to close with the lab (a client, a pool, an engine); returns it. */
+    public synchronized <T extends AutoCloseable> T closeLater(T resource) {
+        checkOpen();
+        extras.add(resource);
+        return resource;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new LabException("this lab is closed: start a new one with Lab.start()");
+        }
+    }
+
+    /** Stops every server and proxy this lab started and deletes their files. Safe to call twice. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            for (int i = extras.size() - 1; i >= 0; i--) {
+                try {
+                    extras.get(i).close();
+                } catch (Exception e) {
+                    // keep closing the rest: servers matter more than a client
+                }
+            }
+            backend.close();
+        } finally {
+            Reaper.closed(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Lab[" + choice.backend() + (closed ? ", closed" : "") + "]";
+    }
+}

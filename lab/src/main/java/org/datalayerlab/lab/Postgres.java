@@ -1,0 +1,98 @@
+package org.datalayerlab.lab;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * One PostgreSQL server a notebook talks to: connection details, a pooled DataSource, a few
+ * one-line query helpers, configuration and (where the backend controls the process) its life
+ * cycle. Errors from SQL come back as unchecked {@link LabException}s so notebook cells stay short.
+ */
+public interface Postgres {
+
+    /** A short name: "pg1", "primary", "replica2" (the replica's application_name). */
+    String name();
+
+    String host();
+
+    /** The port clients connect to. */
+    int port();
+
+    String user();
+
+    String password();
+
+    /** The default database, "postgres". */
+    String database();
+
+    /** {@code jdbc:postgresql://127.0.0.1:PORT/postgres}; user and password are separate. */
+    default String jdbcUrl() {
+        return jdbcUrl(database());
+    }
+
+    default String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + host() + ":" + port() + "/" + database;
+    }
+
+    /** A HikariCP pool for this server (created on first use, closed when the server stops; default size 10). */
+    DataSource dataSource();
+
+    /** A new HikariCP pool of the given size; closed when the server stops or the lab closes. */
+    DataSource dataSource(int maxPoolSize);
+
+    /** A new, unpooled connection (the caller closes it). */
+    Connection connect() throws SQLException;
+
+    /** Runs one or more statements (no results); returns the update count of the last. */
+    int execute(String sql);
+
+    /** The first column of the first row as a long (e.g. {@code select count(*) from t}). */
+    long queryLong(String sql);
+
+    /** The first column of the first row as text, or null. */
+    String queryString(String sql);
+
+    /** The first column of every row as text. */
+    List<String> queryStrings(String sql);
+
+    /** {@code SHOW name}. */
+    default String show(String name) {
+        Settings.checkName(name);
+        return queryString("show " + name);
+    }
+
+    /**
+     * Changes a parameter with ALTER SYSTEM and reloads the configuration; parameters that
+     * only take effect at start (context "postmaster", e.g. max_connections) restart the server.
+     *
+     * @return true if the server was restarted to apply it
+     */
+    boolean set(String name, String value);
+
+    /** true while the server accepts connections (for a replica: in recovery, read-only). */
+    boolean isRunning();
+
+    /** true if the server is a standby ({@code pg_is_in_recovery()}). */
+    default boolean isReplica() {
+        return "t".equals(queryString("select pg_is_in_recovery()"));
+    }
+
+    /** Starts a stopped server and waits until it accepts connections. */
+    void start();
+
+    /** Fast shutdown: rolls back open transactions, closes connections, writes a checkpoint. */
+    void stop();
+
+    default void restart() {
+        stop();
+        start();
+    }
+
+    /** Crashes the server: SIGKILL to the postmaster and all its processes. {@link #start()} recovers it. */
+    void kill9();
+
+    /** The postmaster's process id, or -1 when not running or not known. */
+    long pid();
+}

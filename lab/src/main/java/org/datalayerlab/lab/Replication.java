@@ -1,0 +1,255 @@
+package org.datalayerlab.lab;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Measuring replication: WAL positions, lag in bytes and in time, stale reads after writes,
+ * and the logical-replication plumbing (slots, publications) change-data-capture lessons need.
+ * Positions (LSNs) are plain longs: byte offsets into the WAL, so differences are bytes.
+ */
+public final class Replication {
+
+    /** The probe table written on the primary and read on replicas by the time-based measurements. */
+    public static final String PROBE_TABLE = "lab_replication_probe";
+
+    private Replication() {
+    }
+
+    /** Parses a PostgreSQL LSN such as {@code 0/3000148} into a byte position. */
+    public static long parseLsn(String lsn) {
+        if (lsn == null) {
+            throw new LabException("no WAL position (NULL): is the server a replica that has not replayed anything yet?");
+        }
+        int slash = lsn.indexOf('/');
+        return (Long.parseLong(lsn.substring(0, slash), 16) << 32) | Long.parseLong(lsn.substring(slash + 1), 16);
+    }
+
+    /** Formats a byte position as PostgreSQL writes an LSN. */
+    public static String formatLsn(long position) {
+        return Long.toHexString(position >>> 32).toUpperCase() + "/" + Long.toHexString(position & 0xFFFFFFFFL).toUpperCase();
+    }
+
+    /** The primary's current WAL write position ({@code pg_current_wal_lsn()}). */
+    public static long walPosition(Postgres primary) {
+        return parseLsn(primary.queryString("select pg_current_wal_lsn()::text"));
+    }
+
+    /** How far a replica has replayed (applied) WAL ({@code pg_last_wal_replay_lsn()}). */
+    public static long replayPosition(Postgres replica) {
+        return parseLsn(replica.queryString("select pg_last_wal_replay_lsn()::text"));
+    }
+
+    /** How far a replica has received and flushed WAL ({@code pg_last_wal_receive_lsn()}). */
+    public static long receivePosition(Postgres replica) {
+        return parseLsn(replica.queryString("select pg_last_wal_receive_lsn()::text"));
+    }
+
+    /**
+     * Replay lag in bytes: the primary's WAL position minus what the replica has applied (0 when
+     * caught up). Read from the primary first, so a replica that catches up in between reads as 0, not negative.
+     */
+    public static long lagBytes(Postgres primary, Postgres replica) {
+        long written = walPosition(primary);
+        long applied = replayPosition(replica);
+        return Math.max(0, written - applied);
+    }
+
+    /** Waits until {@code replica} has applied the primary's current WAL position. */
+    public static void awaitReplay(Postgres primary, Postgres replica, Duration timeout) {
+        if (!awaitLsn(replica, walPosition(primary), timeout)) {
+            throw new LabException(replica.name() + " did not catch up with " + primary.name() + " within "
+                    + timeout.toMillis() + " ms (lag " + lagBytes(primary, replica) + " bytes)");
+        }
+    }
+
+    /**
+     * The wait-for-LSN fix for read-your-writes: waits until {@code replica} has applied
+     * {@code position} (e.g. the primary's {@link #walPosition} right after a write).
+     *
+     * @return true if it got there within {@code timeout}
+     */
+    public static boolean awaitLsn(Postgres replica, long position, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Connection c = replica.connect();
+             PreparedStatement s = c.prepareStatement("select pg_wal_lsn_diff(pg_last_wal_replay_lsn(), ?::pg_lsn) >= 0")) {
+            s.setString(1, formatLsn(position));
+            while (true) {
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        return true;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.onSpinWait();
+            }
+        } catch (SQLException e) {
+            throw new LabException(replica.name() + ": could not read its replay position: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Time until a row committed on the primary can be read on the replica, measured from the
+     * moment the primary acknowledged the commit (when a client would read its own write).
+     */
+    public static Duration timeToVisible(Postgres primary, Postgres replica, Duration timeout) {
+        ensureProbeTable(primary, replica);
+        try (Connection w = primary.connect(); Connection r = replica.connect();
+             PreparedStatement insert = w.prepareStatement("insert into " + PROBE_TABLE + "(id) values (?)");
+             PreparedStatement read = r.prepareStatement("select 1 from " + PROBE_TABLE + " where id = ?")) {
+            long id = ThreadLocalRandom.current().nextLong();
+            insert.setLong(1, id);
+            read.setLong(1, id);
+            insert.executeUpdate();
+            long committed = System.nanoTime();
+            long deadline = committed + timeout.toNanos();
+            while (true) {
+                try (ResultSet rs = read.executeQuery()) {
+                    if (rs.next()) {
+                        return Duration.ofNanos(System.nanoTime() - committed);
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new LabException("a row written on " + primary.name() + " was not visible on " + replica.name()
+                            + " within " + timeout.toMillis() + " ms");
+                }
+            }
+        } catch (SQLException e) {
+            throw new LabException("timeToVisible(" + primary.name() + ", " + replica.name() + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One read-after-write: commits a row on the primary, then immediately looks for it on the
+     * replica. True if the read was stale (the row was not there yet).
+     */
+    public static boolean staleRead(Postgres primary, Postgres replica) {
+        return staleReads(primary, replica, 1) == 1;
+    }
+
+    /**
+     * {@code attempts} read-after-writes over two open connections; returns how many were stale.
+     * Each attempt writes a new row and reads it back from the replica at once.
+     */
+    public static int staleReads(Postgres primary, Postgres replica, int attempts) {
+        ensureProbeTable(primary, replica);
+        int stale = 0;
+        try (Connection w = primary.connect(); Connection r = replica.connect();
+             PreparedStatement insert = w.prepareStatement("insert into " + PROBE_TABLE + "(id) values (?)");
+             PreparedStatement read = r.prepareStatement("select 1 from " + PROBE_TABLE + " where id = ?")) {
+            for (int i = 0; i < attempts; i++) {
+                long id = ThreadLocalRandom.current().nextLong();
+                insert.setLong(1, id);
+                insert.executeUpdate();
+                read.setLong(1, id);
+                try (ResultSet rs = read.executeQuery()) {
+                    if (!rs.next()) {
+                        stale++;
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new LabException("staleReads(" + primary.name() + ", " + replica.name() + "): " + e.getMessage(), e);
+        }
+        return stale;
+    }
+
+    /** Creates the probe table on the primary (once) and waits until the replica has it. */
+    private static void ensureProbeTable(Postgres primary, Postgres replica) {
+        primary.execute("create table if not exists " + PROBE_TABLE
+                + " (id bigint primary key, written_at timestamptz not null default clock_timestamp())");
+        awaitReplay(primary, replica, Duration.ofSeconds(30));
+    }
+
+    /** {@code pg_stat_replication} on the primary: one row per connected standby, lags in bytes. */
+    public static Table status(Postgres primary) {
+        StringColumn name = StringColumn.create("replica");
+        StringColumn state = StringColumn.create("state");
+        StringColumn sync = StringColumn.create("sync_state");
+        LongColumn sent = LongColumn.create("sent_lag_bytes");
+        LongColumn flush = LongColumn.create("flush_lag_bytes");
+        LongColumn replay = LongColumn.create("replay_lag_bytes");
+        String sql = "select application_name, state, sync_state,"
+                + " pg_wal_lsn_diff(pg_current_wal_lsn(), sent_lsn)::bigint,"
+                + " pg_wal_lsn_diff(pg_current_wal_lsn(), flush_lsn)::bigint,"
+                + " pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint"
+                + " from pg_stat_replication order by application_name";
+        try (Connection c = primary.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                name.append(rs.getString(1));
+                state.append(rs.getString(2));
+                sync.append(rs.getString(3));
+                sent.append(rs.getLong(4));
+                flush.append(rs.getLong(5));
+                replay.append(rs.getLong(6));
+            }
+        } catch (SQLException e) {
+            throw new LabException(primary.name() + ": could not read pg_stat_replication: " + e.getMessage(), e);
+        }
+        return Table.create("replication on " + primary.name(), name, state, sync, sent, flush, replay);
+    }
+
+    // --- logical replication --------------------------------------------------------------------
+
+    /**
+     * A logical replication slot ({@code pgoutput} for publications and Debezium,
+     * {@code test_decoding} for reading changes as text). Needs wal_level=logical on the server:
+     * create it with {@code Settings.of("wal_level", "logical")}.
+     */
+    public static void createLogicalSlot(Postgres pg, String slot, String plugin) {
+        checkIdentifier(slot, "slot name");
+        checkIdentifier(plugin, "output plugin");
+        if (!"logical".equals(pg.show("wal_level"))) {
+            throw new LabException(pg.name() + " has wal_level=" + pg.show("wal_level") + "; logical slots need"
+                    + " wal_level=logical: create the server with Settings.of(\"wal_level\", \"logical\")"
+                    + " or call set(\"wal_level\", \"logical\") (restarts it)");
+        }
+        pg.queryString("select pg_create_logical_replication_slot('" + slot + "', '" + plugin + "')");
+    }
+
+    /** Drops a replication slot (logical or physical) if it exists. */
+    public static void dropSlot(Postgres pg, String slot) {
+        checkIdentifier(slot, "slot name");
+        pg.queryStrings("select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = '" + slot + "'");
+    }
+
+    /** WAL the server keeps for a slot's consumer, in bytes: grows while the consumer is away, drains when it reads. */
+    public static long retainedWalBytes(Postgres pg, String slot) {
+        checkIdentifier(slot, "slot name");
+        String v = pg.queryString("select pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint"
+                + " from pg_replication_slots where slot_name = '" + slot + "'");
+        if (v == null) {
+            throw new LabException(pg.name() + " has no replication slot named '" + slot + "'");
+        }
+        return Long.parseLong(v);
+    }
+
+    /** {@code CREATE PUBLICATION name FOR TABLE ...}, or for all tables when none are named. */
+    public static void createPublication(Postgres pg, String name, String... tables) {
+        checkIdentifier(name, "publication name");
+        for (String t : tables) {
+            if (!t.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?")) {
+                throw new IllegalArgumentException("not a table name: '" + t + "'");
+            }
+        }
+        pg.execute("create publication " + name + (tables.length == 0 ? " for all tables" : " for table " + String.join(", ", tables)));
+    }
+
+    private static void checkIdentifier(String value, String what) {
+        if (value == null || !value.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("not a valid " + what + ": '" + value
+                    + "' (use lower-case letters, digits and underscores)");
+        }
+    }
+}

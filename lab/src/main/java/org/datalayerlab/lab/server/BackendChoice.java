@@ -1,0 +1,68 @@
+package org.datalayerlab.lab.server;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.datalayerlab.lab.LabException;
+
+/**
+ * Which backend a lab uses, and why, from LAB_BACKEND (auto | embedded | containers | external):
+ * auto takes containers when a Docker engine answers, else embedded.
+ *
+ * @param backend embedded, containers or external
+ * @param reason  one line a learner can read
+ */
+public record BackendChoice(String backend, String reason) {
+
+    public static BackendChoice fromEnvironment() {
+        return decide(System.getenv(), () -> DockerProbe.probe(System.getenv()));
+    }
+
+    /** The decision, on a given environment and Docker probe (so tests can vary both). */
+    public static BackendChoice decide(Map<String, String> env, Supplier<DockerProbe.Result> docker) {
+        String requested = env.getOrDefault("LAB_BACKEND", "auto").trim().toLowerCase(Locale.ROOT);
+        switch (requested) {
+            case "", "auto" -> {
+                DockerProbe.Result d = docker.get();
+                return d.reachable()
+                        ? new BackendChoice("containers", "LAB_BACKEND=auto and a Docker engine answered at " + d.where())
+                        : new BackendChoice("embedded", "LAB_BACKEND=auto and no Docker engine answered ("
+                                + d.where() + "): PostgreSQL 17 runs as local processes");
+            }
+            case "embedded" -> {
+                return new BackendChoice("embedded", "LAB_BACKEND=embedded: PostgreSQL 17 runs as local processes");
+            }
+            case "containers" -> {
+                DockerProbe.Result d = docker.get();
+                if (!d.reachable()) {
+                    throw new LabException("LAB_BACKEND=containers, but no Docker engine answered (" + d.where()
+                            + "). Start Docker (or point DOCKER_HOST at it), or use LAB_BACKEND=embedded"
+                            + " (or auto) to run PostgreSQL as local processes.");
+                }
+                return new BackendChoice("containers", "LAB_BACKEND=containers and a Docker engine answered at " + d.where());
+            }
+            case "external" -> {
+                String urls = env.get("LAB_EXTERNAL_URLS");
+                if (urls == null || urls.isBlank()) {
+                    throw new LabException("LAB_BACKEND=external needs LAB_EXTERNAL_URLS: comma-separated JDBC URLs of"
+                            + " your servers, the primary first (e.g. jdbc:postgresql://db1:5432/postgres),"
+                            + " with LAB_EXTERNAL_USER and LAB_EXTERNAL_PASSWORD.");
+                }
+                return new BackendChoice("external", "LAB_BACKEND=external: your servers at " + urls.trim());
+            }
+            default -> throw new LabException("LAB_BACKEND=" + env.get("LAB_BACKEND")
+                    + " is not a backend: use auto, embedded, containers or external");
+        }
+    }
+
+    /** Opens the chosen backend. */
+    public Backend open(Map<String, String> env) {
+        return switch (backend) {
+            case "embedded" -> new EmbeddedBackend();
+            case "external" -> ExternalBackend.fromEnvironment(env);
+            // loaded only here, so Testcontainers stays untouched (and silent) on other backends
+            case "containers" -> new ContainersBackend();
+            default -> throw new IllegalStateException(backend);
+        };
+    }
+}

@@ -1,0 +1,235 @@
+package org.datalayerlab.lab.server;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.datalayerlab.lab.LabException;
+
+/**
+ * Makes sure no server outlives the JVM that started it, three ways:
+ * <ul>
+ * <li>every JVM gets one directory, {@code <lab home>/runs/<pid>-<start>}, under which all of
+ *     its servers live, and an {@code owner} file naming the JVM;</li>
+ * <li>a small watchdog process per JVM waits for the JVM to die (even by kill -9), then stops
+ *     every postmaster under that directory and deletes it;</li>
+ * <li>the first lab started in any later JVM reaps run directories whose JVM is gone
+ *     (in case the watchdog itself was killed).</li>
+ * </ul>
+ * A JVM shutdown hook closes every open lab on ordinary exits. This registry is the only
+ * process-wide state of the library.
+ */
+public final class Reaper {
+
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final java.util.Set<AutoCloseable> OPEN = new java.util.LinkedHashSet<>();
+    private static Path jvmDir;
+    private static Path jvmFastDir;
+    private static boolean hookInstalled;
+
+    private Reaper() {
+    }
+
+    /** Where the lab keeps binaries and run directories: LAB_HOME, else {tmp}/datalayerlab-{user}. */
+    public static Path home() {
+        String configured = System.getenv("LAB_HOME");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured).toAbsolutePath();
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "datalayerlab-" + System.getProperty("user.name"));
+    }
+
+    /**
+     * Where data directories (without their WAL) live: a tmpfs when there is one (/dev/shm), since
+     * creating a data directory's ~1000 small files costs up to a second on some disks and
+     * milliseconds in memory. WAL stays under {@link #home()} on disk, so commits still pay a
+     * real fsync. LAB_FAST_HOME overrides; with LAB_HOME set and no LAB_FAST_HOME, everything
+     * goes under LAB_HOME.
+     */
+    public static Path fastHome() {
+        String configured = System.getenv("LAB_FAST_HOME");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured).toAbsolutePath();
+        }
+        String labHome = System.getenv("LAB_HOME");
+        Path shm = Path.of("/dev/shm");
+        if ((labHome == null || labHome.isBlank()) && Files.isDirectory(shm) && Files.isWritable(shm)) {
+            return shm.resolve("datalayerlab-" + System.getProperty("user.name"));
+        }
+        return home();
+    }
+
+    /** This JVM's run directory on disk: created (and the watchdog started, old runs reaped) on first use. */
+    public static synchronized Path jvmDir() {
+        if (jvmDir == null) {
+            reapAbandoned();
+            ProcessHandle self = ProcessHandle.current();
+            String runName = self.pid() + "-" + startMillis(self);
+            String owner = self.pid() + " " + startMillis(self) + "\n";
+            Path dir = Files2.mkdirs(home().resolve("runs").resolve(runName));
+            Files2.write(dir.resolve("owner"), owner);
+            Path fast = Files2.mkdirs(fastHome().resolve("runs").resolve(runName));
+            Files2.write(fast.resolve("owner"), owner);
+            startWatchdog(self.pid(), dir, fast);
+            jvmDir = dir;
+            jvmFastDir = fast;
+        }
+        return jvmDir;
+    }
+
+    /** The tmpfs (or disk) twin of a directory under {@link #jvmDir()}, created if needed: data directories go there. */
+    static synchronized Path fastTwin(Path underJvmDir) {
+        jvmDir();
+        return Files2.mkdirs(jvmFastDir.resolve(jvmDir.relativize(underJvmDir).toString()));
+    }
+
+    /** A fresh directory for one lab (or one server set) inside this JVM's run directory. */
+    public static Path newLabDir() {
+        return Files2.mkdirs(jvmDir().resolve("lab-" + SEQUENCE.incrementAndGet()));
+    }
+
+    /** Registers something to close at JVM exit (a lab); {@link #closed} takes it off again. */
+    public static synchronized void register(AutoCloseable resource) {
+        if (!hookInstalled) {
+            Runtime.getRuntime().addShutdownHook(new Thread(Reaper::closeAllAtExit, "lab-shutdown"));
+            hookInstalled = true;
+        }
+        OPEN.add(resource);
+    }
+
+    public static synchronized void closed(AutoCloseable resource) {
+        OPEN.remove(resource);
+    }
+
+    private static void closeAllAtExit() {
+        List<AutoCloseable> open;
+        synchronized (Reaper.class) {
+            open = new java.util.ArrayList<>(OPEN);
+        }
+        for (AutoCloseable r : open) {
+            try {
+                r.close();
+            } catch (Exception | Error e) {
+                // exiting anyway: the watchdog or the next start reaps what is left
+            }
+        }
+        deleteJvmDir();
+    }
+
+    /** Deletes this JVM's run directory at exit (servers are stopped before this). */
+    static synchronized void deleteJvmDir() {
+        if (jvmDir != null) {
+            Files2.deleteTree(jvmFastDir);
+            Files2.deleteTree(jvmDir);
+            jvmDir = null;
+        }
+    }
+
+    private static long startMillis(ProcessHandle p) {
+        return p.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+    }
+
+    /** Reaps now what dead JVMs left behind (done automatically when a JVM starts its first lab); returns how many runs. */
+    public static int reapAbandoned() {
+        // data directories (with the postmaster.pid files) first, then the WAL and logs on disk
+        int reaped = 0;
+        if (!fastHome().equals(home())) {
+            reaped += reapAbandoned(Files2.mkdirs(fastHome().resolve("runs")));
+        }
+        return reaped + reapAbandoned(Files2.mkdirs(home().resolve("runs")));
+    }
+
+    /** Stops the postmasters of run directories whose JVM is gone and removes the directories. */
+    static int reapAbandoned(Path runs) {
+        int reaped = 0;
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(runs)) {
+            for (Path dir : dirs) {
+                if (Files.isDirectory(dir) && !ownerAlive(dir)) {
+                    killPostmastersUnder(dir);
+                    Files2.deleteTree(dir);
+                    reaped++;
+                }
+            }
+        } catch (IOException e) {
+            // nothing to reap
+        }
+        return reaped;
+    }
+
+    /** The owner is alive if a process with that pid exists and started at the recorded time (pids are reused). */
+    private static boolean ownerAlive(Path dir) {
+        String[] owner = Files2.read(dir.resolve("owner")).trim().split("\\s+");
+        if (owner.length < 2) {
+            // being created right now by another JVM, or broken: judge by the directory name
+            owner = dir.getFileName().toString().split("-");
+            if (owner.length < 2) {
+                return false;
+            }
+        }
+        try {
+            long pid = Long.parseLong(owner[0]);
+            long start = Long.parseLong(owner[1]);
+            Optional<ProcessHandle> p = ProcessHandle.of(pid);
+            return p.isPresent() && p.get().isAlive() && Math.abs(startMillis(p.get()) - start) < 2_000;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** SIGKILLs every postgres process recorded in a postmaster.pid under {@code dir}, with its children. */
+    static void killPostmastersUnder(Path dir) {
+        try (var files = Files.walk(dir, 4)) {
+            files.filter(f -> f.getFileName().toString().equals("postmaster.pid")).forEach(pidFile -> {
+                String first = Files2.read(pidFile).split("\n")[0].trim();
+                try {
+                    ProcessHandle.of(Long.parseLong(first)).ifPresent(p -> {
+                        // a reused pid belongs to some other program: only kill postgres
+                        if (p.info().command().map(c -> c.endsWith("postgres")).orElse(false)) {
+                            p.descendants().forEach(ProcessHandle::destroyForcibly);
+                            p.destroyForcibly();
+                        }
+                    });
+                } catch (NumberFormatException e) {
+                    // no server ran here
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // gone meanwhile
+        }
+    }
+
+    /**
+     * One sh process per JVM, in its own session so a signal to the JVM's process group does not
+     * take it along: polls the JVM every 0.2 s; when it is gone, asks every postmaster for an
+     * immediate shutdown (SIGQUIT), SIGKILLs what is left a second later, deletes the directory.
+     */
+    private static void startWatchdog(long jvmPid, Path dir, Path fast) {
+        String script = String.join("\n",
+                "jvm=$1; dir=$2; fast=$3",
+                "while kill -0 \"$jvm\" 2>/dev/null; do sleep 0.2; done",
+                "pids=''",
+                "for f in \"$fast\"/*/*/data/postmaster.pid \"$fast\"/*/data/postmaster.pid; do",
+                "  [ -f \"$f\" ] && pids=\"$pids $(head -n 1 \"$f\")\"",
+                "done",
+                "if [ -n \"$pids\" ]; then kill -QUIT $pids 2>/dev/null; sleep 1; kill -KILL $pids 2>/dev/null; fi",
+                "rm -rf \"$fast\" \"$dir\"");
+        List<String> command = new java.util.ArrayList<>();
+        if (new File("/usr/bin/setsid").canExecute()) {
+            command.add("/usr/bin/setsid");
+        }
+        command.addAll(List.of("/bin/sh", "-c", script, "lab-watchdog", Long.toString(jvmPid), dir.toString(), fast.toString()));
+        try {
+            new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            throw new LabException("could not start the lab's watchdog process (/bin/sh): " + e.getMessage(), e);
+        }
+    }
+}
