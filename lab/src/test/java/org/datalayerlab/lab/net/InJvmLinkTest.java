@@ -1,0 +1,363 @@
+package org.datalayerlab.lab.net;
+
+import org.datalayerlab.lab.net.NetworkLink.Partition;
+import org.datalayerlab.lab.testsupport.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class InJvmLinkTest {
+
+    private EchoServer echo;
+    private NetworkLink link;
+
+    @BeforeEach
+    void start() throws IOException {
+        echo = new EchoServer();
+        link = NetworkLinks.inJvm("127.0.0.1", echo.port());
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        link.close();
+        echo.close();
+    }
+
+    @Test
+    void listensOnLoopbackOnly() {
+        assertEquals("127.0.0.1", link.host());
+        assertTrue(link.port() > 0);
+    }
+
+    @Test
+    void rejectsBadArguments() {
+        assertThrows(IllegalArgumentException.class, () -> NetworkLinks.inJvm("", 5432));
+        assertThrows(IllegalArgumentException.class, () -> NetworkLinks.inJvm("127.0.0.1", 0));
+        assertThrows(IllegalArgumentException.class, () -> link.delay(Duration.ofMillis(-1), Duration.ZERO));
+    }
+
+    @Test
+    void echoRoundTripMatchesConfiguredDelay() throws IOException {
+        try (Socket s = connect(link)) {
+            for (int delayMs : new int[] {5, 20, 50}) {
+                link.delay(Duration.ofMillis(delayMs), Duration.ZERO);
+                double median = medianEchoMillis(s, delayMs >= 50 ? 15 : 31);
+                assertWithinPercent(delayMs, median, 20, "echo round trip");
+            }
+        }
+    }
+
+    @Test
+    void jdbcSelectOneRoundTripMatchesConfiguredDelay() throws SQLException {
+        try (NetworkLink pgLink = NetworkLinks.inJvm("127.0.0.1", TestPostgres.port());
+             Connection c = DriverManager.getConnection(TestPostgres.jdbcUrl(pgLink.host(), pgLink.port()));
+             Statement st = c.createStatement()) {
+            double baseline = medianSelectOneMillis(st, 31);
+            for (int delayMs : new int[] {5, 10, 30}) {
+                pgLink.delay(Duration.ofMillis(delayMs), Duration.ZERO);
+                double median = medianSelectOneMillis(st, delayMs >= 30 ? 15 : 31);
+                assertWithinPercent(delayMs, median, 20, "SELECT 1 (baseline without delay " + baseline + " ms)");
+            }
+        }
+    }
+
+    @Test
+    void jitterAddsUpToItsAmountAndKeepsByteOrder() throws Exception {
+        link.delay(Duration.ofMillis(10), Duration.ofMillis(10));
+        try (Socket s = connect(link)) {
+            double median = medianEchoMillis(s, 31);
+            // round trip = 10 ms + U(0, 10 ms): median about 15 ms
+            assertTrue(median >= 10 && median <= 21, "median with jitter was " + median + " ms");
+
+            // Stream 1 MB written in many small pieces: every byte must come back in order.
+            byte[] sent = new byte[1 << 20];
+            new Random(7).nextBytes(sent);
+            Future<byte[]> received = Executors.newSingleThreadExecutor().submit(() -> readFully(s.getInputStream(), sent.length));
+            OutputStream out = s.getOutputStream();
+            for (int off = 0; off < sent.length; off += 1000) {
+                out.write(sent, off, Math.min(1000, sent.length - off));
+            }
+            assertArrayEquals(sent, received.get(20, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void connectionsAreDelayedInParallelNotOneAfterAnother() throws Exception {
+        link.delay(Duration.ofMillis(20), Duration.ZERO);
+        int clients = 6;
+        int roundTrips = 10;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Socket> sockets = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                Socket s = connect(link);
+                echoOnce(s); // connection set up before timing
+                sockets.add(s);
+            }
+            long start = System.nanoTime();
+            List<Future<?>> done = new ArrayList<>();
+            for (Socket s : sockets) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < roundTrips; i++) {
+                        echoOnce(s);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            double wallMs = (System.nanoTime() - start) / 1e6;
+            // In parallel: about 10 x 20 ms = 200 ms. One after another would be 6 x 200 = 1200 ms.
+            assertTrue(wallMs < 600, "6 clients x 10 round trips of 20 ms took " + wallMs + " ms");
+            for (Socket s : sockets) {
+                s.close();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void delayChangesWhileTrafficFlows() throws IOException {
+        try (Socket s = connect(link)) {
+            assertTrue(medianEchoMillis(s, 11) < 3);
+            link.delay(Duration.ofMillis(20), Duration.ZERO);
+            assertWithinPercent(20, medianEchoMillis(s, 11), 20, "after raising the delay");
+            link.delay(Duration.ZERO, Duration.ZERO);
+            assertTrue(medianEchoMillis(s, 11) < 3, "delay removed");
+        }
+    }
+
+    @Test
+    void bandwidthCapIsMeasured() throws Exception {
+        long cap = 400_000; // bytes per second, each direction
+        link.bandwidth(cap);
+        try (Socket s = connect(link)) {
+            byte[] sent = new byte[400_000];
+            new Random(3).nextBytes(sent);
+            long start = System.nanoTime();
+            Future<byte[]> received = Executors.newSingleThreadExecutor().submit(() -> readFully(s.getInputStream(), sent.length));
+            s.getOutputStream().write(sent);
+            byte[] back = received.get(20, TimeUnit.SECONDS);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertArrayEquals(sent, back);
+            double rate = sent.length / seconds;
+            // Both directions are capped and pipelined, so the echo arrives at about the cap.
+            assertTrue(rate > cap * 0.8 && rate < cap * 1.2, "measured " + Math.round(rate) + " B/s for a cap of " + cap);
+
+            link.bandwidth(0);
+            long t0 = System.nanoTime();
+            Future<byte[]> again = Executors.newSingleThreadExecutor().submit(() -> readFully(s.getInputStream(), sent.length));
+            s.getOutputStream().write(sent);
+            again.get(20, TimeUnit.SECONDS);
+            assertTrue((System.nanoTime() - t0) / 1e9 < 0.5, "cap removed: 400 kB should take well under a second");
+        }
+    }
+
+    @Test
+    void dropHangsResetFailsFastNoneHeals() throws Exception {
+        try (NetworkLink pgLink = NetworkLinks.inJvm("127.0.0.1", TestPostgres.port())) {
+            String url = TestPostgres.jdbcUrl(pgLink.host(), pgLink.port()) + "&socketTimeout=1&connectTimeout=2";
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicInteger okQueries = new AtomicInteger();
+            // Traffic flows on another connection the whole time.
+            Thread traffic = new Thread(() -> {
+                while (running.get()) {
+                    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+                        while (running.get()) {
+                            st.executeQuery("SELECT 1").close();
+                            okQueries.incrementAndGet();
+                        }
+                    } catch (SQLException e) {
+                        sleep(20);
+                    }
+                }
+            });
+            traffic.setDaemon(true);
+            traffic.start();
+
+            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+                st.executeQuery("SELECT 1").close();
+
+                pgLink.partition(Partition.DROP);
+                long t0 = System.nanoTime();
+                assertThrows(SQLException.class, () -> st.executeQuery("SELECT 1"));
+                double hungMs = (System.nanoTime() - t0) / 1e6;
+                assertTrue(hungMs >= 900, "DROP should hang until the 1 s socket timeout, failed after " + hungMs + " ms");
+                int duringDrop = okQueries.get();
+                sleep(300);
+                assertEquals(duringDrop, okQueries.get(), "no query gets through a DROP partition");
+            }
+
+            pgLink.partition(Partition.NONE);
+            waitUntil(() -> okQueries.get() > 0 && queriesProgress(okQueries), "traffic resumes after healing");
+            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+                st.executeQuery("SELECT 1").close();
+
+                pgLink.partition(Partition.RESET);
+                long t0 = System.nanoTime();
+                assertThrows(SQLException.class, () -> st.executeQuery("SELECT 1"));
+                double failedMs = (System.nanoTime() - t0) / 1e6;
+                assertTrue(failedMs < 500, "RESET should fail fast, took " + failedMs + " ms");
+            }
+            long t1 = System.nanoTime();
+            assertThrows(SQLException.class, () -> DriverManager.getConnection(url));
+            assertTrue((System.nanoTime() - t1) / 1e6 < 1000, "new connections fail fast under RESET");
+
+            pgLink.partition(Partition.NONE);
+            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT 1")) {
+                assertTrue(rs.next());
+            }
+            waitUntil(() -> queriesProgress(okQueries), "traffic resumes after RESET is healed");
+            running.set(false);
+            traffic.join(5000);
+        }
+    }
+
+    @Test
+    void closeClosesConnectionsAndListener() throws Exception {
+        List<Socket> sockets = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Socket s = connect(link);
+            echoOnce(s);
+            sockets.add(s);
+        }
+        assertEquals(3, ((InJvmLink) link).openConnections());
+        link.close();
+        for (Socket s : sockets) {
+            s.setSoTimeout(2000);
+            int r;
+            try {
+                r = s.getInputStream().read();
+            } catch (IOException e) {
+                r = -1;
+            }
+            assertEquals(-1, r, "a proxied connection is closed when the link closes");
+            s.close();
+        }
+        assertEquals(0, ((InJvmLink) link).openConnections());
+        assertThrows(IOException.class, () -> connect(link));
+        String prefix = "lab-link-" + link.port() + "-";
+        waitUntil(() -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith(prefix)),
+                "every proxy thread ends");
+    }
+
+    // ---- helpers ----
+
+    private static Socket connect(NetworkLink link) throws IOException {
+        Socket s = new Socket();
+        s.setTcpNoDelay(true);
+        s.connect(new InetSocketAddress(link.host(), link.port()), 2000);
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    private static void echoOnce(Socket s) throws IOException {
+        byte[] msg = new byte[64];
+        Arrays.fill(msg, (byte) 'x');
+        s.getOutputStream().write(msg);
+        readFully(s.getInputStream(), msg.length);
+    }
+
+    private static byte[] readFully(InputStream in, int length) throws IOException {
+        byte[] buffer = new byte[length];
+        int off = 0;
+        while (off < length) {
+            int n = in.read(buffer, off, length - off);
+            if (n < 0) {
+                throw new IOException("stream ended after " + off + " of " + length + " bytes");
+            }
+            off += n;
+        }
+        return buffer;
+    }
+
+    private static double medianEchoMillis(Socket s, int samples) throws IOException {
+        echoOnce(s); // warm-up
+        double[] ms = new double[samples];
+        for (int i = 0; i < samples; i++) {
+            long t0 = System.nanoTime();
+            echoOnce(s);
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        return median(ms);
+    }
+
+    private static double medianSelectOneMillis(Statement st, int samples) throws SQLException {
+        for (int i = 0; i < 3; i++) {
+            st.executeQuery("SELECT 1").close(); // warm-up
+        }
+        double[] ms = new double[samples];
+        for (int i = 0; i < samples; i++) {
+            long t0 = System.nanoTime();
+            st.executeQuery("SELECT 1").close();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        return median(ms);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static void assertWithinPercent(double expected, double actual, double percent, String what) {
+        double margin = expected * percent / 100;
+        assertTrue(Math.abs(actual - expected) <= margin,
+                what + ": median " + actual + " ms, configured " + expected + " ms (allowed +-" + percent + "%)");
+    }
+
+    private static boolean queriesProgress(AtomicInteger counter) {
+        int before = counter.get();
+        sleep(200);
+        return counter.get() > before;
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting: " + what);
+            }
+            sleep(50);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
