@@ -9,6 +9,7 @@ import org.datalayerlab.lab.LabException;
 import org.datalayerlab.lab.Postgres;
 import org.datalayerlab.lab.Settings;
 import org.datalayerlab.lab.net.NetworkLink;
+import org.datalayerlab.lab.net.NetworkLinks;
 
 /** Real PostgreSQL 17 processes on this machine (binaries from Maven Central), one directory per lab. */
 public final class EmbeddedBackend implements Backend {
@@ -52,7 +53,7 @@ public final class EmbeddedBackend implements Backend {
     @Override
     public synchronized NetworkLink link(Postgres target) {
         checkOpen();
-        NetworkLink link = InJvmLinks.open(target.host(), target.port());
+        NetworkLink link = NetworkLinks.inJvm(target.host(), target.port());
         links.add(link);
         return link;
     }

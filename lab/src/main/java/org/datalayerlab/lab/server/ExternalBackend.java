@@ -10,6 +10,7 @@ import org.datalayerlab.lab.LabException;
 import org.datalayerlab.lab.Postgres;
 import org.datalayerlab.lab.Settings;
 import org.datalayerlab.lab.net.NetworkLink;
+import org.datalayerlab.lab.net.NetworkLinks;
 
 /**
  * Servers the user runs, from LAB_EXTERNAL_URLS (comma-separated JDBC URLs, the primary first)
@@ -79,7 +80,7 @@ public final class ExternalBackend implements Backend {
 
     @Override
     public synchronized NetworkLink link(Postgres target) {
-        NetworkLink l = InJvmLinks.open(target.host(), target.port());
+        NetworkLink l = NetworkLinks.inJvm(target.host(), target.port());
         links.add(l);
         return l;
     }
