@@ -118,6 +118,11 @@ final class InJvmLink implements NetworkLink {
     }
 
     /** Number of client connections currently open through the proxy. */
+    /** True once close() has released the listening port. */
+    boolean isListening() {
+        return !listener.isClosed();
+    }
+
     int openConnections() {
         return connections.size();
     }

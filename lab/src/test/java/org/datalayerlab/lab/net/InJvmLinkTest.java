@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -265,7 +266,8 @@ class InJvmLinkTest {
             s.close();
         }
         assertEquals(0, ((InJvmLink) link).openConnections());
-        assertThrows(IOException.class, () -> connect(link));
+        // not "connect fails": on a busy machine another process may take the freed port at once
+        assertFalse(((InJvmLink) link).isListening(), "the listener is closed");
         String prefix = "lab-link-" + link.port() + "-";
         waitUntil(() -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith(prefix)),
                 "every proxy thread ends");
