@@ -86,16 +86,33 @@ final class Tracebacks {
     }
 
     private void appendThrowable(List<String> out, Throwable t, long currentCell, String prefix) {
+        appendThrowable(out, t, currentCell, prefix, new StackTraceElement[0]);
+    }
+
+    private void appendThrowable(List<String> out, Throwable t, long currentCell, String prefix,
+                                 StackTraceElement[] enclosing) {
         String name = t instanceof EvalException ? ((EvalException) t).getExceptionClassName() : t.getClass().getName();
         out.add(prefix + name + (t.getMessage() == null ? "" : ": " + t.getMessage()));
-        for (StackTraceElement frame : t.getStackTrace()) {
-            if (isKernelFrame(frame)) {
+        StackTraceElement[] frames = t.getStackTrace();
+        // As Java does: a cause's frames shared with the exception that wraps it print as "... n more".
+        int shared = 0;
+        while (shared < frames.length && shared < enclosing.length
+                && frames[frames.length - 1 - shared].equals(enclosing[enclosing.length - 1 - shared])) {
+            shared++;
+        }
+        int shown = 0;
+        for (int i = 0; i < frames.length - shared; i++) {
+            if (isKernelFrame(frames[i])) {
                 break; // below the cell's own frames: JShell, reflection, the kernel
             }
-            out.add("    at " + describe(frame, currentCell));
+            out.add("    at " + describe(frames[i], currentCell));
+            shown++;
+        }
+        if (shared > 0 && shown == frames.length - shared) {
+            out.add("    ... " + shared + " more");
         }
         if (t.getCause() != null && t.getCause() != t) {
-            appendThrowable(out, t.getCause(), currentCell, "Caused by: ");
+            appendThrowable(out, t.getCause(), currentCell, "Caused by: ", frames);
         }
     }
 
@@ -112,7 +129,8 @@ final class Tracebacks {
         if (origin == null) {
             return frame.toString();
         }
-        String method = frame.getClassName().isEmpty() ? frame.getMethodName() : frame.getClassName() + "." + frame.getMethodName();
+        String methodName = frame.getMethodName().startsWith("lambda$") ? "lambda" : frame.getMethodName();
+        String method = frame.getClassName().isEmpty() ? methodName : frame.getClassName() + "." + methodName;
         int snippetLine = Math.max(1, frame.getLineNumber());
         int line = origin.firstLine() + snippetLine - 1;
         String text = snippetLine <= origin.lines().length ? origin.lines()[snippetLine - 1].strip() : "";
