@@ -28,19 +28,22 @@ public final class NotebookRunner {
     private final String engineClass;
     private final List<String> javaCommand;
     private final PrintStream out;
+    private final java.util.Map<String, String> childEnvironment;
     private volatile Process current;
 
     /**
      * @param javaCommand the child JVM command up to (not including) the main class:
      *                    java, options, -cp classpath
+     * @param childEnvironment variables set for the notebooks on top of this process's environment
      */
     public NotebookRunner(Path outputDir, long cellTimeoutSeconds, String engineClass, List<String> javaCommand,
-                          PrintStream out) {
+                          java.util.Map<String, String> childEnvironment, PrintStream out) {
         this.outputDir = outputDir.toAbsolutePath();
         this.cellTimeoutSeconds = cellTimeoutSeconds;
         this.engineClass = engineClass;
         this.javaCommand = List.copyOf(javaCommand);
         this.out = out;
+        this.childEnvironment = java.util.Map.copyOf(childEnvironment);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopCurrent, "runner-stop-child"));
     }
 
@@ -99,6 +102,7 @@ public final class NotebookRunner {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+        pb.environment().putAll(childEnvironment);
         pb.environment().put("LAB_NOTEBOOK", name);
 
         long started = System.nanoTime();

@@ -7,11 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** {@code lab run [--timeout SECONDS] [NOTEBOOK...]}: executes notebooks headless. */
 public final class RunCommand implements Subcommand {
 
     public static final long DEFAULT_CELL_TIMEOUT_SECONDS = 600;
+    public static final String DEFAULT_SCALE = "ci";
 
     @Override
     public String name() {
@@ -50,10 +52,14 @@ public final class RunCommand implements Subcommand {
                 throw new UsageException("no notebooks in " + ctx.home().resolve("notebooks"));
             }
         }
+        for (Path nb : notebooks) Notebook.read(nb); // reject bad input before running anything
         String engine = System.getProperty("lab.engine", EngineFactory.DEFAULT_ENGINE);
+        // "run" is the check-everything command: quick scale unless the caller asked for another
+        String scale = ctx.env().getOrDefault("LAB_SCALE", "");
+        if (scale.isBlank()) scale = DEFAULT_SCALE;
         NotebookRunner runner = new NotebookRunner(ctx.home().resolve("target/executed"), timeout, engine,
-                NotebookRunner.sameJvmCommand(), ctx.out());
-        ctx.out().println("Running " + notebooks.size() + " notebook(s): LAB_SCALE=" + ctx.env().getOrDefault("LAB_SCALE", "(unset)")
+                NotebookRunner.sameJvmCommand(), Map.of("LAB_SCALE", scale), ctx.out());
+        ctx.out().println("Running " + notebooks.size() + " notebook(s): LAB_SCALE=" + scale
                 + " LAB_BACKEND=" + ctx.env().getOrDefault("LAB_BACKEND", "auto") + ", cell timeout " + timeout + " s");
         List<RunResult> results = runner.runAll(notebooks);
         long failed = results.stream().filter(r -> !r.passed()).count();

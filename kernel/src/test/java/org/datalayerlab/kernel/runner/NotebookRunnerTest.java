@@ -27,7 +27,7 @@ class NotebookRunnerTest {
 
     private NotebookRunner runner(long timeoutSeconds) {
         return new NotebookRunner(tmp.resolve("out"), timeoutSeconds, ScriptedEngine.class.getName(),
-                NotebookRunner.sameJvmCommand(), new PrintStream(console, true, StandardCharsets.UTF_8));
+                NotebookRunner.sameJvmCommand(), java.util.Map.of("LAB_SCALE", "ci"), new PrintStream(console, true, StandardCharsets.UTF_8));
     }
 
     private static JsonArray outputs(Notebook nb, int cell) {
@@ -41,7 +41,7 @@ class NotebookRunnerTest {
                 "print hello\nprint world\neprint careful\n",
                 "png",
                 "display d1 first\nresult 42",
-                "update d1 second\ncwd\nenv LAB_NOTEBOOK");
+                "update d1 second\ncwd\nenv LAB_NOTEBOOK\nenv LAB_SCALE");
 
         List<RunResult> results = runner(60).runAll(List.of(nb));
 
@@ -78,6 +78,7 @@ class NotebookRunnerTest {
         String fourth = outputs(done, 4).get(0).getAsJsonObject().get("text").getAsString();
         assertTrue(fourth.contains(nb.getParent().toString()), "working directory is the notebook's folder: " + fourth);
         assertTrue(fourth.contains("LAB_NOTEBOOK=01-demo.ipynb"), fourth);
+        assertTrue(fourth.contains("LAB_SCALE=ci"), "the runner's environment reaches the notebook: " + fourth);
 
         String html = Files.readString(tmp.resolve("out/01-demo.html"));
         assertTrue(html.contains("<table>"), "GFM tables rendered");
