@@ -46,7 +46,7 @@ public final class HtmlReport {
             .prompt{color:#888;font-size:.8em;font-family:monospace}
             .stderr{background:#fff1f0} .error{background:#ffecec;border-left:3px solid #d04a4a}
             table{border-collapse:collapse} td,th{border:1px solid #ccc;padding:.25em .6em}
-            img{max-width:100%} .ok{color:#1a7f37} .failed{color:#cf222e;font-weight:bold}
+            img{max-width:100%} caption{text-align:left;white-space:nowrap;font-weight:bold} .ok{color:#1a7f37} .failed{color:#cf222e;font-weight:bold}
             """;
 
     private HtmlReport() {
