@@ -102,9 +102,11 @@ public final class JShellEngine implements CellEngine {
                         return theControl;
                     }
                 }, Map.of())
-                .compilerOptions("--class-path", System.getProperty("java.class.path"))
                 .build();
         synchronized (jshellLock) {
+            // The compiler sees this JVM's class path (lab library, display API); the cell class
+            // loader skips these entries because its parent already loads them.
+            jshell.addToClasspath(System.getProperty("java.class.path"));
             for (String imported : STARTUP_IMPORTS) {
                 jshell.eval("import " + imported + ";");
             }

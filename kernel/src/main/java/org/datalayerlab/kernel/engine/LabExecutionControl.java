@@ -107,6 +107,9 @@ final class LabExecutionControl extends DirectExecutionControl {
         private final Map<String, Class<?>> loaded = new ConcurrentHashMap<>();
         /** Variable name to the static field currently holding it. */
         private final Map<String, Field> variableHolders = new HashMap<>();
+        /** Entries of this JVM's own class path: the parent loader has them already. */
+        private final java.util.Set<String> jvmClassPath = java.util.Set.of(
+                System.getProperty("java.class.path", "").split(java.io.File.pathSeparator));
 
         Loader(CellClassLoader classLoader) {
             this.classLoader = classLoader;
@@ -173,7 +176,7 @@ final class LabExecutionControl extends DirectExecutionControl {
         public void addToClasspath(String path) throws ExecutionControl.InternalException {
             try {
                 for (String element : path.split(java.io.File.pathSeparator)) {
-                    if (!element.isEmpty()) {
+                    if (!element.isEmpty() && !jvmClassPath.contains(element)) {
                         classLoader.addURL(Path.of(element).toUri().toURL());
                     }
                 }
