@@ -27,6 +27,7 @@ from jupyter_client.manager import start_new_kernel
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiets ipykernel's debugger note
 
 JAVA_CELLS = ["int x = 21;", "x * 2", 'System.out.println("done " + x);']
 PYTHON_CELLS = ["x = 21", "x * 2", 'print("done", x)']
@@ -67,7 +68,7 @@ def install_kernels(data_dir):
 
 def first_result_seconds(kernel_name, code):
     start = time.perf_counter()
-    km, kc = start_new_kernel(kernel_name=kernel_name, startup_timeout=120)
+    km, kc = start_new_kernel(kernel_name=kernel_name, startup_timeout=120, stderr=subprocess.DEVNULL)
     try:
         reply = kc.execute_interactive(code, timeout=120, output_hook=lambda msg: None)
         elapsed = time.perf_counter() - start
@@ -89,7 +90,7 @@ def notebook(kernel_name, language, cells):
 def nbclient_seconds(kernel_name, language, cells, cwd):
     nb = notebook(kernel_name, language, cells)
     start = time.perf_counter()
-    NotebookClient(nb, kernel_name=kernel_name, timeout=120, resources={"metadata": {"path": cwd}}).execute()
+    NotebookClient(nb, kernel_name=kernel_name, timeout=120, resources={"metadata": {"path": cwd}}).execute(stderr=subprocess.DEVNULL)
     elapsed = time.perf_counter() - start
     errors = [o for c in nb.cells for o in c.outputs if o.output_type == "error"]
     if errors:
