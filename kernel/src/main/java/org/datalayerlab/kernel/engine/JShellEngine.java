@@ -110,13 +110,7 @@ public final class JShellEngine implements CellEngine {
             for (String imported : STARTUP_IMPORTS) {
                 jshell.eval("import " + imported + ";");
             }
-            jshell.eval(DISPLAY_IMPORT);
-            // Warm up compile and invoke paths once; drop the throwaway value.
-            for (SnippetEvent e : jshell.eval("0")) {
-                if (e.causeSnippet() == null) {
-                    jshell.drop(e.snippet());
-                }
-            }
+            jshell.eval(DISPLAY_IMPORT); // compiling the imports also warms up javac
         }
     }
 
