@@ -46,10 +46,10 @@ def install_kernels(data_dir):
     tail = rest[cp_at:]  # -cp LIB org...LabKernel {connection_file}
     cds = [a for a in rest[:cp_at] if "Share" in a or "cds" in a]
     variants = {
-        "java-lab (installed: C1 only + AppCDS)": "java-lab",
+        "java-lab (as installed: AppCDS)": "java-lab",
         "plain JVM defaults": ["-Djava.awt.headless=true"],
         "C1 only (-XX:TieredStopAtLevel=1)": ["-Djava.awt.headless=true", "-XX:TieredStopAtLevel=1"],
-        "AppCDS only": ["-Djava.awt.headless=true"] + cds,
+        "C1 only + AppCDS": ["-Djava.awt.headless=true", "-XX:TieredStopAtLevel=1"] + cds,
     }
     names = {}
     for i, (label, flags) in enumerate(variants.items()):
@@ -57,7 +57,7 @@ def install_kernels(data_dir):
             names[label] = "java-lab"
             continue
         if "AppCDS" in label and not cds:
-            continue
+            continue  # the install could not make an archive
         name = f"java-lab-v{i}"
         spec = dict(base, argv=[java] + flags + tail, display_name=label)
         (data_dir / "kernels" / name).mkdir(parents=True, exist_ok=True)
@@ -66,18 +66,26 @@ def install_kernels(data_dir):
     return names
 
 
-def first_result_seconds(kernel_name, code):
+def session_seconds(kernel_name, cells):
+    """One kernel session: (a) start to first result, plus where the time goes."""
     start = time.perf_counter()
     km, kc = start_new_kernel(kernel_name=kernel_name, startup_timeout=120, stderr=subprocess.DEVNULL)
+    ready = time.perf_counter()
     try:
-        reply = kc.execute_interactive(code, timeout=120, output_hook=lambda msg: None)
-        elapsed = time.perf_counter() - start
-        if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"{kernel_name}: {reply['content']}")
-        return elapsed
+        per_cell = []
+        for code in cells:
+            t = time.perf_counter()
+            reply = kc.execute_interactive(code, timeout=120, output_hook=lambda msg: None)
+            per_cell.append(time.perf_counter() - t)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"{kernel_name}: {reply['content']}")
     finally:
         kc.stop_channels()
-        km.shutdown_kernel(now=True)
+        t = time.perf_counter()
+        km.shutdown_kernel(now=False)
+        shutdown = time.perf_counter() - t
+    return {"a": ready - start + per_cell[0], "ready": ready - start, "first cell": per_cell[0],
+            "later cells": statistics.mean(per_cell[1:]), "shutdown": shutdown}
 
 
 def notebook(kernel_name, language, cells):
@@ -107,11 +115,6 @@ def runner_seconds(nb_path):
     return time.perf_counter() - start
 
 
-def median_of(runs, fn, *args):
-    samples = [fn(*args) for _ in range(runs)]
-    return statistics.median(samples), samples
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
@@ -131,22 +134,37 @@ def main():
         print(f"{args.runs} runs each, median (min..max) in seconds; {cpu} cores; {java_version}; "
               f"python {sys.version.split()[0]}\n")
 
-        rows = []
-        py_a, py_a_all = median_of(args.runs, first_result_seconds, "python3", "1 + 1")
-        py_b, py_b_all = median_of(args.runs, nbclient_seconds, "python3", "python", PYTHON_CELLS, str(tmp))
-        rows.append(("ipykernel (python3)", py_a, py_a_all, py_b, py_b_all))
-        for label, name in kernels.items():
-            a, a_all = median_of(args.runs, first_result_seconds, name, "1 + 1")
-            b, b_all = median_of(args.runs, nbclient_seconds, name, "java", JAVA_CELLS, str(tmp))
-            rows.append((label, a, a_all, b, b_all))
+        # rounds interleave the kernels, so a busy moment on the machine hits all of them alike
+        contenders = {"ipykernel (python3)": ("python3", "python", ["1 + 1"] + PYTHON_CELLS)}
+        contenders.update({label: (name, "java", ["1 + 1"] + JAVA_CELLS) for label, name in kernels.items()})
+        sessions = {label: [] for label in contenders}
+        notebooks = {label: [] for label in contenders}
+        for _ in range(args.runs):
+            for label, (name, language, cells) in contenders.items():
+                sessions[label].append(session_seconds(name, cells))
+                notebooks[label].append(nbclient_seconds(name, language, cells[1:], str(tmp)))
+
+        def med(label, key):
+            return statistics.median(s[key] for s in sessions[label])
 
         def span(values):
             return f"({min(values):.2f}..{max(values):.2f})"
 
-        print(f"{'kernel':42} {'(a) start->1st result':>24} {'ratio':>6}   {'(b) 3-cell nbclient':>24} {'ratio':>6}")
-        for label, a, a_all, b, b_all in rows:
-            print(f"{label:42} {a:8.2f} s {span(a_all):>14} {a / py_a:5.2f}x   {b:8.2f} s {span(b_all):>14} {b / py_b:5.2f}x")
-        c, c_all = median_of(args.runs, runner_seconds, nb_path)
+        py = "ipykernel (python3)"
+        py_a, py_b = med(py, "a"), statistics.median(notebooks[py])
+        print(f"{'kernel':40} {'(a) start->1st result':>22} {'ratio':>6}  {'(b) 3-cell nbclient':>22} {'ratio':>6}")
+        for label in contenders:
+            a_all = [s["a"] for s in sessions[label]]
+            a, b = med(label, "a"), statistics.median(notebooks[label])
+            print(f"{label:40} {a:6.2f} s {span(a_all):>13} {a / py_a:5.2f}x  "
+                  f"{b:6.2f} s {span(notebooks[label]):>13} {b / py_b:5.2f}x")
+        print("\nwhere the time goes (medians, seconds):")
+        print(f"{'kernel':40} {'start->ready':>12} {'first cell':>11} {'later cells':>12} {'shutdown':>9}")
+        for label in contenders:
+            print(f"{label:40} {med(label, 'ready'):12.2f} {med(label, 'first cell'):11.2f} "
+                  f"{med(label, 'later cells'):12.2f} {med(label, 'shutdown'):9.2f}")
+        c_all = [runner_seconds(nb_path) for _ in range(args.runs)]
+        c = statistics.median(c_all)
         print(f"\n(c) the same 3-cell Java notebook through ./lab.sh run's runner (CLI JVM + child JVM, no Jupyter): "
               f"{c:.2f} s {span(c_all)}, {c / py_b:.2f}x ipykernel's nbclient run")
         print("\ngoal: within 1.5x of ipykernel")
