@@ -23,10 +23,10 @@ java_cli() {
 run_tests() {
   find_java
   command -v mvn >/dev/null || die "Maven (mvn) is not on PATH"
-  local py=/usr/bin/python3 work passed=0 failed=0 failures=()
+  local py=/usr/bin/python3 passed=0 failed=0 failures=()
   "$py" -c 'import nbclient, nbconvert, nbformat, jupyter_client, jupyter_kernel_test' 2>/dev/null || die \
     "the tests need Debian's Jupyter packages: apt-get install python3-jupyter-kernel-test python3-nbclient python3-nbconvert python3-nbformat jupyter-client python3-ipykernel"
-  work="$(mktemp -d)"
+  work="$(mktemp -d)" # global: the EXIT trap runs after this function has returned
   trap 'rm -rf "$work"' EXIT
   export JUPYTER_DATA_DIR="$work/jupyter" # the kernel under test, not one the user installed
   step() {
