@@ -46,10 +46,10 @@ def install_kernels(data_dir):
     tail = rest[cp_at:]  # -cp LIB org...LabKernel {connection_file}
     cds = [a for a in rest[:cp_at] if "Share" in a or "cds" in a]
     variants = {
-        "java-lab (as installed: AppCDS)": "java-lab",
+        "java-lab (as installed: C1 only + AppCDS)": "java-lab",
         "plain JVM defaults": ["-Djava.awt.headless=true"],
+        "AppCDS only (full JIT)": ["-Djava.awt.headless=true"] + cds,
         "C1 only (-XX:TieredStopAtLevel=1)": ["-Djava.awt.headless=true", "-XX:TieredStopAtLevel=1"],
-        "C1 only + AppCDS": ["-Djava.awt.headless=true", "-XX:TieredStopAtLevel=1"] + cds,
     }
     names = {}
     for i, (label, flags) in enumerate(variants.items()):
