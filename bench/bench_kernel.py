@@ -3,12 +3,12 @@
 
   (a) kernel start to first cell result (start the kernel, wait until ready, run "1 + 1")
   (b) a trivial 3-cell notebook executed headless with nbclient (kernel start, 3 cells, shutdown)
-  (c) the same Java notebook through the course's own headless runner (./lab.sh run)
+  (c) the same Java notebook through the course's own headless runner (./lab run)
 
 for the Java kernel in a few JVM configurations, side by side with Debian's ipykernel (kernel
 "python3" on /usr/bin/python3), median of N runs, and the ratio Java / Python.
 
-Usage: ./lab.sh bench [--runs N]     (the jars must be built; ./lab.sh bench builds them)
+Usage: ./lab bench [--runs N]     (the jars must be built; ./lab bench builds them)
 """
 import argparse
 import json
@@ -165,7 +165,7 @@ def main():
                   f"{med(label, 'later cells'):12.2f} {med(label, 'shutdown'):9.2f}")
         c_all = [runner_seconds(nb_path) for _ in range(args.runs)]
         c = statistics.median(c_all)
-        print(f"\n(c) the same 3-cell Java notebook through ./lab.sh run's runner (CLI JVM + child JVM, no Jupyter): "
+        print(f"\n(c) the same 3-cell Java notebook through ./lab run's runner (CLI JVM + child JVM, no Jupyter): "
               f"{c:.2f} s {span(c_all)}, {c / py_b:.2f}x ipykernel's nbclient run")
         print("\ngoal: within 1.5x of ipykernel")
 

@@ -1,4 +1,4 @@
-# Shared by ./lab.sh and kernel-setup/*: finding a JDK and building the jars. Source it; do not run it.
+# Shared by ./lab and kernel-setup/*: finding a JDK and building the jars. Source it; do not run it.
 
 die() { echo "${LAB_PROG:-lab}: $*" >&2; exit 2; }
 
@@ -17,15 +17,15 @@ find_java() {
   JAVA_VERSION="$version"
 }
 
-# Builds lab/target/lib and kernel/target/lib with Maven when a pom or a main source changed since
+# Builds library/target/lib and kernel/target/lib with Maven when a pom or a main source changed since
 # the last build (or always with FORCE_BUILD=1). Quiet unless the build fails.
 build_if_stale() {
   local root="$1" stamp="$1/target/.lab-build-stamp"
   if [[ "${FORCE_BUILD:-0}" != 1 ]] \
       && compgen -G "$root/kernel/target/lib/lab-kernel-*-lib.jar" >/dev/null \
-      && compgen -G "$root/lab/target/lib/*.jar" >/dev/null \
+      && compgen -G "$root/library/target/lib/*.jar" >/dev/null \
       && [[ -f "$stamp" ]] \
-      && [[ -z "$(cd "$root" && find pom.xml lab/pom.xml kernel/pom.xml lab/src/main kernel/src/main \
+      && [[ -z "$(cd "$root" && find pom.xml library/pom.xml kernel/pom.xml library/src/main kernel/src/main \
                   -newer "$stamp" -print -quit 2>/dev/null)" ]]; then
     return 0
   fi

@@ -82,7 +82,7 @@ class NotebookThroughJupyter(unittest.TestCase):
 
     def test_xchart_chart_comes_back_as_png_through_nbclient(self):
         nb = java_notebook(
-            f"%jars {ROOT}/lab/target/lib/*.jar",
+            f"%jars {ROOT}/library/target/lib/*.jar",
             'import org.knowm.xchart.*;\n'
             'var chart = new XYChartBuilder().width(400).height(300).title("Latency").xAxisTitle("clients")'
             '.yAxisTitle("p99 (ms)").build();\n'

@@ -43,7 +43,7 @@ public final class LabCli {
             return verb.run(new ArrayList<>(args.subList(1, args.size())), context);
         } catch (Subcommand.UsageException e) {
             context.err().println("lab " + verb.name() + ": " + e.getMessage());
-            context.err().println("usage: ./lab.sh " + verb.name() + " " + verb.usage());
+            context.err().println("usage: ./lab " + verb.name() + " " + verb.usage());
             return 2;
         } catch (Exception e) {
             context.err().println("lab " + verb.name() + ": " + e.getMessage());
@@ -52,7 +52,7 @@ public final class LabCli {
     }
 
     static String usage() {
-        StringBuilder sb = new StringBuilder("usage: ./lab.sh COMMAND [ARGS...]\n\ncommands:\n");
+        StringBuilder sb = new StringBuilder("usage: ./lab COMMAND [ARGS...]\n\ncommands:\n");
         VERBS.values().forEach(v -> sb.append("  ").append(v.name()).append(' ').append(v.usage()).append('\n'));
         return sb.toString();
     }

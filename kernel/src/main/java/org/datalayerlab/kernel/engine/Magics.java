@@ -59,7 +59,7 @@ final class Magics {
         List<String> args = words.subList(1, words.size());
         switch (name) {
             case "jars":
-                host.addToClasspath(expandAll(requireArgs(name, args, "a jar path or glob, e.g. %jars ../lab/target/lib/*.jar"), true));
+                host.addToClasspath(expandAll(requireArgs(name, args, "a jar path or glob, e.g. %jars ../library/target/lib/*.jar"), true));
                 return null;
             case "classpath":
                 List<String> entries = new ArrayList<>();

@@ -54,8 +54,11 @@ public final class NotebookRunner {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.add("-Djava.awt.headless=true");
-        String extra = System.getenv("LAB_JAVA_OPTS");
-        if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
+        // The same JIT as the installed kernel (C1 only: quicker start and cell compiles), so a
+        // notebook measures the same headless as in JupyterLab; LAB_JAVA_OPTS replaces it.
+        String opts = System.getenv("LAB_JAVA_OPTS");
+        if (opts == null || opts.isBlank()) opts = "-XX:TieredStopAtLevel=1";
+        cmd.addAll(List.of(opts.trim().split("\\s+")));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         return cmd;

