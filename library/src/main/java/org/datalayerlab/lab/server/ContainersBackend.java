@@ -2,37 +2,50 @@ package org.datalayerlab.lab.server;
 
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
-import eu.rekawek.toxiproxy.model.ToxicDirection;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.datalayerlab.lab.Cluster;
 import org.datalayerlab.lab.ClusterSpec;
 import org.datalayerlab.lab.LabException;
 import org.datalayerlab.lab.Postgres;
 import org.datalayerlab.lab.Settings;
 import org.datalayerlab.lab.net.NetworkLink;
+import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
-import org.testcontainers.containers.PostgreSQLContainer;
 import org.testcontainers.containers.ToxiproxyContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * PostgreSQL 17 in Docker containers (Testcontainers, whose Ryuk container removes them if the
- * JVM dies) and Toxiproxy for network faults. Single servers and server sets only: streaming
- * clusters need the embedded backend for now, and this says so.
+ * PostgreSQL 17 from the official postgres image in Docker containers on one Docker network per
+ * lab, and Toxiproxy for network faults. Testcontainers' Ryuk container removes them if the JVM
+ * dies. Every published port is bound to 127.0.0.1; the superuser (postgres) and the replication
+ * role (replicator) have passwords generated per lab; PostgreSQL keeps its own defaults
+ * (fsync and synchronous_commit on), unlike Testcontainers' PostgreSQL module.
+ *
+ * <p>Needs a local Docker engine: the ports are published on this machine's loopback.
  */
 public final class ContainersBackend implements Backend {
 
-    static final DockerImageName POSTGRES = DockerImageName.parse("postgres:17");
+    static final DockerImageName POSTGRES = DockerImageName.parse(ContainerCommands.IMAGE);
     static final DockerImageName TOXIPROXY = DockerImageName.parse("ghcr.io/shopify/toxiproxy:2.5.0");
+    private static final int TOXIPROXY_FIRST_PORT = 8666;
+    private static final int TOXIPROXY_LAST_PORT = 8697;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
+    private final String password = ContainerCommands.newPassword();
+    private final String replicationPassword = ContainerCommands.newPassword();
     private final Network network = Network.newNetwork();
     private final List<ContainerPostgres> servers = new ArrayList<>();
+    private final List<NetworkLink> links = new ArrayList<>();
     private ToxiproxyContainer toxiproxy;
     private ToxiproxyClient toxiproxyClient;
-    private int nextProxyPort = 8666;
+    private int nextProxyPort = TOXIPROXY_FIRST_PORT;
+    private boolean closed;
 
     @Override
     public String name() {
@@ -41,228 +54,157 @@ public final class ContainersBackend implements Backend {
 
     @Override
     public synchronized Postgres postgres(String name, Settings settings) {
-        List<String> command = new ArrayList<>(List.of("postgres", "-c", "fsync=on", "-c", "synchronous_commit=on"));
-        settings.asMap().forEach((k, v) -> {
-            command.add("-c");
-            command.add(k + "=" + v);
-        });
-        PostgreSQLContainer<?> c = new PostgreSQLContainer<>(POSTGRES)
-                .withNetwork(network)
-                .withNetworkAliases(name)
-                .withCommand(command.toArray(String[]::new));
-        c.start();
-        ContainerPostgres pg = new ContainerPostgres(name, c);
-        servers.add(pg);
-        return pg;
+        return startServer(null, name, settings);
     }
 
     @Override
     public Cluster cluster(String name, ClusterSpec spec) {
-        throw new LabException("streaming-replication clusters are not available on the containers backend yet:"
-                + " run this lesson with LAB_BACKEND=embedded");
+        return ContainerCluster.create(this, name, spec);
+    }
+
+    String replicationPassword() {
+        return replicationPassword;
+    }
+
+    /** A new server initialised by the image, with {@code settings} in its postgresql.conf; running. */
+    synchronized ContainerPostgres startServer(String clusterName, String name, Settings settings) {
+        checkOpen();
+        String alias = ContainerCommands.alias(clusterName, name);
+        int hostPort = LocalPostgres.freePort();
+        return start(new ContainerPostgres(name, alias, hostPort, password,
+                serverContainer(network, alias, hostPort, password, settings)));
+    }
+
+    /** A new streaming replica of {@code upstream}, whose slot {@code name} exists; running (read-only). */
+    synchronized ContainerPostgres startReplica(String clusterName, String name, ContainerPostgres upstream, Settings settings) {
+        checkOpen();
+        String alias = ContainerCommands.alias(clusterName, name);
+        int hostPort = LocalPostgres.freePort();
+        return start(new ContainerPostgres(name, alias, hostPort, password,
+                replicaContainer(network, alias, hostPort, upstream.alias(), replicationPassword, name, settings)));
+    }
+
+    /** Starts the container (Testcontainers waits for the ready line in its log), then for a connection. */
+    private ContainerPostgres start(ContainerPostgres pg) {
+        servers.add(pg);
+        try {
+            pg.container.start();
+            pg.awaitReady();
+            return pg;
+        } catch (RuntimeException e) {
+            String log = pg.container.getContainerId() == null ? "" : ContainerCommands.tail(pg.container.getLogs(), 15);
+            servers.remove(pg);
+            pg.destroy();
+            if (e instanceof LabException) {
+                throw e;
+            }
+            throw new LabException(pg.name() + ": its PostgreSQL container (" + ContainerCommands.IMAGE + ") did not start: "
+                    + e.getMessage() + (log.isEmpty() ? "" : ". End of its log:\n" + log), e);
+        }
+    }
+
+    /** A server the image initialises: superuser password, lesson settings and pg_hba line via an init script. */
+    static GenericContainer<?> serverContainer(Network network, String alias, int hostPort, String password, Settings settings) {
+        return postgresContainer(network, alias, hostPort)
+                .withEnv("POSTGRES_USER", ContainerCommands.SUPERUSER)
+                .withEnv("POSTGRES_PASSWORD", password)
+                .withEnv("POSTGRES_DB", "postgres")
+                .withCopyToContainer(Transferable.of(ContainerCommands.initScript(settings), 0755), ContainerCommands.INIT_SCRIPT)
+                .withCommand("postgres")
+                // the image starts a temporary server to initialise, then the real one: two ready lines
+                .waitingFor(Wait.forLogMessage(ContainerCommands.READY_LOG, 2).withStartupTimeout(START_TIMEOUT));
+    }
+
+    /** A standby: its command takes a base backup of the upstream at first start (see ContainerCommands#replicaScript). */
+    static GenericContainer<?> replicaContainer(Network network, String alias, int hostPort, String upstreamAlias,
+                                                String replicationPassword, String replicaName, Settings settings) {
+        return postgresContainer(network, alias, hostPort)
+                .withCopyToContainer(Transferable.of(ContainerCommands.replicaScript(upstreamAlias, replicationPassword,
+                        replicaName, settings), 0755), ContainerCommands.REPLICA_SCRIPT)
+                .withCopyToContainer(Transferable.of(ContainerCommands.replicationConf(upstreamAlias, replicationPassword,
+                        replicaName)), ContainerCommands.REPLICATION_CONF)
+                .withCommand(ContainerCommands.REPLICA_SCRIPT)
+                .waitingFor(Wait.forLogMessage(ContainerCommands.STANDBY_READY_LOG, 1).withStartupTimeout(START_TIMEOUT));
+    }
+
+    private static GenericContainer<?> postgresContainer(Network network, String alias, int hostPort) {
+        return new GenericContainer<>(POSTGRES)
+                .withNetwork(network)
+                .withNetworkAliases(alias)
+                .withExposedPorts(ContainerCommands.PG_PORT)
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
+                        ContainerCommands.loopbackBindings(cmd.getExposedPorts(), Map.of(ContainerCommands.PG_PORT, hostPort))));
     }
 
     /** A Toxiproxy proxy (one Toxiproxy container per lab) in front of a server of this lab. */
     @Override
     public synchronized NetworkLink link(Postgres target) {
-        if (!(target instanceof ContainerPostgres pg)) {
+        checkOpen();
+        if (!(target instanceof ContainerPostgres pg) || !servers.contains(pg)) {
             throw new LabException("link(" + target.name() + "): the containers backend proxies its own servers only");
+        }
+        if (nextProxyPort > TOXIPROXY_LAST_PORT) {
+            throw new LabException("the Toxiproxy container exposes " + (TOXIPROXY_LAST_PORT - TOXIPROXY_FIRST_PORT + 1)
+                    + " proxy ports; this lab used them all");
         }
         try {
             if (toxiproxy == null) {
-                toxiproxy = new ToxiproxyContainer(TOXIPROXY).withNetwork(network);
+                toxiproxy = new ToxiproxyContainer(TOXIPROXY)
+                        .withNetwork(network)
+                        .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
+                                ContainerCommands.loopbackBindings(cmd.getExposedPorts(), Map.of())));
                 toxiproxy.start();
-                toxiproxyClient = new ToxiproxyClient(toxiproxy.getHost(), toxiproxy.getControlPort());
+                toxiproxyClient = new ToxiproxyClient(ContainerCommands.LOOPBACK, toxiproxy.getControlPort());
             }
             int listen = nextProxyPort++;
-            if (listen > 8666 + 30) {
-                throw new LabException("the Toxiproxy container exposes 31 proxy ports; this lab used them all");
-            }
-            Proxy proxy = toxiproxyClient.createProxy(pg.name() + "-" + listen, "0.0.0.0:" + listen, pg.name() + ":5432");
-            return new ToxiproxyLink(proxy, toxiproxy.getHost(), toxiproxy.getMappedPort(listen));
+            Proxy proxy = toxiproxyClient.createProxy(pg.alias() + "-" + listen, "0.0.0.0:" + listen,
+                    pg.alias() + ":" + ContainerCommands.PG_PORT);
+            NetworkLink link = new ToxiproxyLink(proxy, ContainerCommands.LOOPBACK, toxiproxy.getMappedPort(listen));
+            links.add(link);
+            return link;
         } catch (IOException e) {
             throw new LabException("could not create a Toxiproxy proxy for " + target.name() + ": " + e.getMessage(), e);
         }
     }
 
+    private void checkOpen() {
+        if (closed) {
+            throw new LabException("this lab is closed: start a new one with Lab.start()");
+        }
+    }
+
+    /** Removes every container (newest first, with its data), the Toxiproxy container and the network. */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException first = null;
+        for (NetworkLink l : links) {
+            try {
+                l.close();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
         for (int i = servers.size() - 1; i >= 0; i--) {
-            servers.get(i).closePools();
-            servers.get(i).container.stop();
-        }
-        if (toxiproxy != null) {
-            toxiproxy.stop();
-        }
-        network.close();
-    }
-
-    /** A PostgreSQL container; stop/start/kill9 act on the container. */
-    static final class ContainerPostgres extends JdbcServer {
-        private final String name;
-        final PostgreSQLContainer<?> container;
-
-        ContainerPostgres(String name, PostgreSQLContainer<?> container) {
-            this.name = name;
-            this.container = container;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public String host() {
-            return container.getHost();
-        }
-
-        @Override
-        public int port() {
-            return container.getMappedPort(5432);
-        }
-
-        @Override
-        public String database() {
-            return container.getDatabaseName();
-        }
-
-        @Override
-        public String user() {
-            return container.getUsername();
-        }
-
-        @Override
-        public String password() {
-            return container.getPassword();
-        }
-
-        @Override
-        public boolean isRunning() {
-            return container.isRunning();
-        }
-
-        @Override
-        public void start() {
-            if (!container.isRunning()) {
-                container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
-            }
-        }
-
-        @Override
-        public void stop() {
-            closePools();
-            container.getDockerClient().stopContainerCmd(container.getContainerId()).exec();
-        }
-
-        @Override
-        public void kill9() {
-            closePools();
-            container.getDockerClient().killContainerCmd(container.getContainerId()).withSignal("KILL").exec();
-        }
-
-        @Override
-        public long pid() {
-            return -1;
-        }
-
-        @Override
-        protected synchronized void closePools() {
-            super.closePools();
-        }
-    }
-
-    /** The shared NetworkLink interface on a Toxiproxy proxy. */
-    static final class ToxiproxyLink implements NetworkLink {
-        private final Proxy proxy;
-        private final String host;
-        private final int port;
-
-        ToxiproxyLink(Proxy proxy, String host, int port) {
-            this.proxy = proxy;
-            this.host = host;
-            this.port = port;
-        }
-
-        @Override
-        public String host() {
-            return host;
-        }
-
-        @Override
-        public int port() {
-            return port;
-        }
-
-        @Override
-        public NetworkLink delay(Duration roundTrip, Duration jitter) {
             try {
-                removeToxic("lab-latency-up");
-                removeToxic("lab-latency-down");
-                if (!roundTrip.isZero() || !jitter.isZero()) {
-                    // half each way, as the interface promises; jitter split the same way
-                    long half = roundTrip.toMillis() / 2;
-                    proxy.toxics().latency("lab-latency-up", ToxicDirection.UPSTREAM, half).setJitter(jitter.toMillis() / 2);
-                    proxy.toxics().latency("lab-latency-down", ToxicDirection.DOWNSTREAM, roundTrip.toMillis() - half)
-                            .setJitter(jitter.toMillis() - jitter.toMillis() / 2);
-                }
-                return this;
-            } catch (IOException e) {
-                throw new LabException("Toxiproxy: " + e.getMessage(), e);
+                servers.get(i).destroy();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
             }
         }
-
-        @Override
-        public NetworkLink bandwidth(long bytesPerSecond) {
-            try {
-                removeToxic("lab-bandwidth-up");
-                removeToxic("lab-bandwidth-down");
-                if (bytesPerSecond > 0) {
-                    long kb = Math.max(1, bytesPerSecond / 1024);
-                    proxy.toxics().bandwidth("lab-bandwidth-up", ToxicDirection.UPSTREAM, kb);
-                    proxy.toxics().bandwidth("lab-bandwidth-down", ToxicDirection.DOWNSTREAM, kb);
-                }
-                return this;
-            } catch (IOException e) {
-                throw new LabException("Toxiproxy: " + e.getMessage(), e);
+        try {
+            if (toxiproxy != null) {
+                toxiproxy.stop();
             }
+            network.close();
+        } catch (RuntimeException e) {
+            first = first == null ? e : first;
         }
-
-        @Override
-        public NetworkLink partition(Partition mode) {
-            try {
-                removeToxic("lab-drop-up");
-                removeToxic("lab-drop-down");
-                proxy.enable();
-                switch (mode) {
-                    case NONE -> { }
-                    // a timeout toxic with timeout 0 swallows the data and keeps the connection open
-                    case DROP -> {
-                        proxy.toxics().timeout("lab-drop-up", ToxicDirection.UPSTREAM, 0);
-                        proxy.toxics().timeout("lab-drop-down", ToxicDirection.DOWNSTREAM, 0);
-                    }
-                    // a disabled proxy closes its connections and refuses new ones
-                    case RESET -> proxy.disable();
-                }
-                return this;
-            } catch (IOException e) {
-                throw new LabException("Toxiproxy: " + e.getMessage(), e);
-            }
-        }
-
-        private void removeToxic(String name) throws IOException {
-            if (proxy.toxics().getAll().stream().anyMatch(t -> t.getName().equals(name))) {
-                proxy.toxics().get(name).remove();
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                proxy.delete();
-            } catch (IOException e) {
-                // the container goes with the lab anyway
-            }
+        if (first != null) {
+            throw first;
         }
     }
 }

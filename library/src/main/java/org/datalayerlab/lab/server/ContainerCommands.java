@@ -1,0 +1,188 @@
+package org.datalayerlab.lab.server;
+
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.datalayerlab.lab.Settings;
+
+/**
+ * What the containers backend tells Docker and PostgreSQL, as plain text: the scripts the
+ * official postgres image runs, configuration lines, conninfo strings and SQL. Kept apart from
+ * the Docker calls so all of it is unit-tested without a Docker engine.
+ *
+ * <p>How a container server is laid out: lesson settings are appended to
+ * {@code $PGDATA/postgresql.conf} (so {@code ALTER SYSTEM} overrides them, as on the embedded
+ * backend), which ends by including {@link #REPLICATION_CONF}, a file outside the data directory
+ * holding a standby's primary_conninfo and slot. Re-pointing a standby rewrites that file, even
+ * while the container is stopped, and a base backup never copies it.
+ */
+final class ContainerCommands {
+
+    static final String IMAGE = "postgres:17";
+    static final int PG_PORT = 5432;
+    static final String SUPERUSER = "postgres";
+    static final String REPLICATION_USER = "replicator";
+    static final String REPLICATION_CONF = "/etc/lab/replication.conf";
+    static final String INIT_SCRIPT = "/docker-entrypoint-initdb.d/10-lab.sh";
+    static final String REPLICA_SCRIPT = "/usr/local/bin/lab-replica.sh";
+    static final String LOOPBACK = "127.0.0.1";
+
+    /** The postgres image logs this once per server start; a fresh primary starts twice (init, then for real). */
+    static final String READY_LOG = ".*database system is ready to accept connections.*\\s";
+    static final String STANDBY_READY_LOG = ".*database system is ready to accept read-only connections.*\\s";
+
+    /** PostgreSQL 17's own defaults, written out because replication depends on them; a lesson's settings win. */
+    static final Settings REPLICATION_DEFAULTS = Settings.of(
+            "wal_level", "replica", "max_wal_senders", "10", "max_replication_slots", "10", "hot_standby", "on");
+
+    private static final String HEREDOC_END = "LAB_EOF";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private ContainerCommands() {
+    }
+
+    /** A random password of lower-case letters and digits: safe unquoted in conninfo, shell and SQL. */
+    static String newPassword() {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder b = new StringBuilder(24);
+        for (int i = 0; i < 24; i++) {
+            b.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return b.toString();
+    }
+
+    /** The Docker network alias of a server: unique within a lab ("pg1", "cluster1-replica2"). */
+    static String alias(String clusterName, String serverName) {
+        return clusterName == null ? serverName : clusterName + "-" + serverName;
+    }
+
+    /** Settings written into a new server's postgresql.conf: replication defaults, then the lesson's. */
+    static Settings serverSettings(Settings lesson) {
+        return REPLICATION_DEFAULTS.with(lesson);
+    }
+
+    /**
+     * The image runs this once, when it initialises an empty data directory (as the postgres OS
+     * user, with a temporary server up): it appends the settings and the include of the
+     * replication file to postgresql.conf, and lets the replication role in over the network.
+     */
+    static String initScript(Settings lesson) {
+        return "#!/usr/bin/env bash\n"
+                + "# Data Layer Lab: runs once, when the postgres image initialises the data directory\n"
+                + "set -euo pipefail\n"
+                + "cat >> \"$PGDATA/postgresql.conf\" <<'" + HEREDOC_END + "'\n"
+                + "\n# Data Layer Lab: this server's settings (ALTER SYSTEM overrides them)\n"
+                + configLines(serverSettings(lesson))
+                + "# a standby's upstream; absent on a primary\n"
+                + "include_if_exists '" + REPLICATION_CONF + "'\n"
+                + HEREDOC_END + "\n"
+                + "cat >> \"$PGDATA/pg_hba.conf\" <<'" + HEREDOC_END + "'\n"
+                + "# Data Layer Lab: streaming replicas log in with a password\n"
+                + pgHbaReplicationLine() + "\n"
+                + HEREDOC_END + "\n";
+    }
+
+    /** Replication connections from any container of the lab's network, SCRAM password required. */
+    static String pgHbaReplicationLine() {
+        return "host replication " + REPLICATION_USER + " all scram-sha-256";
+    }
+
+    /** Run on a cluster's primary once it is up; replicas and promoted replicas inherit the role. */
+    static String createReplicationRoleSql(String password) {
+        return "create role " + REPLICATION_USER + " with replication login password '" + password + "'";
+    }
+
+    /** A physical slot reserving WAL from now on; kept if it exists (as after a promotion). */
+    static String createSlotSql(String slot) {
+        return "select pg_create_physical_replication_slot('" + slot + "', true) where not exists"
+                + " (select 1 from pg_replication_slots where slot_name = '" + slot + "')";
+    }
+
+    /** How a standby (or a base backup, without an application_name) reaches its upstream on the lab's network. */
+    static String conninfo(String upstreamAlias, String password, String applicationName) {
+        return "host=" + upstreamAlias + " port=" + PG_PORT + " user=" + REPLICATION_USER + " password=" + password
+                + (applicationName == null ? "" : " application_name=" + applicationName);
+    }
+
+    /**
+     * The content of {@link #REPLICATION_CONF} for a standby of {@code upstreamAlias}: its
+     * application_name is the replica's name, so synchronous_standby_names "FIRST k (replica1, ...)"
+     * and "ANY k (*)" mean the same as on the embedded backend.
+     */
+    static String replicationConf(String upstreamAlias, String password, String replicaName) {
+        return "# written by Data Layer Lab: where this standby streams from\n"
+                + "primary_conninfo = " + Settings.quote(conninfo(upstreamAlias, password, replicaName)) + "\n"
+                + "primary_slot_name = " + Settings.quote(replicaName) + "\n";
+    }
+
+    /** {@link #REPLICATION_CONF} of a promoted server: no upstream. */
+    static String noReplicationConf() {
+        return "# written by Data Layer Lab: a primary, no upstream\n";
+    }
+
+    /**
+     * The replica container's command. At its first start the data directory is empty: take a
+     * base backup of the upstream through the slot the backend created, mark it a standby and
+     * append the replica's own settings. At every start, hand over to the image's entrypoint,
+     * which runs postgres as PID 1 (so docker stop and kill reach the postmaster).
+     */
+    static String replicaScript(String upstreamAlias, String password, String replicaName, Settings replicaSettings) {
+        return "#!/usr/bin/env bash\n"
+                + "# Data Layer Lab: " + replicaName + ", a streaming replica of " + upstreamAlias + "\n"
+                + "set -euo pipefail\n"
+                + "if [ ! -s \"$PGDATA/PG_VERSION\" ]; then\n"
+                + "  gosu postgres pg_basebackup -d " + shellQuote(conninfo(upstreamAlias, password, null))
+                + " -D \"$PGDATA\" -X stream -S " + shellQuote(replicaName) + " --checkpoint=fast --no-password\n"
+                + "  gosu postgres touch \"$PGDATA/standby.signal\"\n"
+                + "  gosu postgres tee -a \"$PGDATA/postgresql.conf\" > /dev/null <<'" + HEREDOC_END + "'\n"
+                + "\n# Data Layer Lab: " + replicaName + "'s own settings (ALTER SYSTEM overrides them)\n"
+                + configLines(replicaSettings)
+                + HEREDOC_END + "\n"
+                + "fi\n"
+                + "exec docker-entrypoint.sh postgres\n";
+    }
+
+    /** postgresql.conf lines; refuses values that could end the here-document or the line. */
+    static String configLines(Settings settings) {
+        settings.asMap().forEach((name, value) -> {
+            if (value.contains("\n") || value.contains("\r") || value.contains("\0")) {
+                throw new IllegalArgumentException("setting " + name + " has a line break in its value: "
+                        + "PostgreSQL settings are one line, e.g. Settings.of(\"work_mem\", \"64MB\")");
+            }
+        });
+        return settings.toConfigFile();
+    }
+
+    /** One word for bash, whatever it holds. */
+    static String shellQuote(String s) {
+        return "'" + s.replace("'", "'\"'\"'") + "'";
+    }
+
+    /**
+     * Port bindings that publish each exposed port on 127.0.0.1 only (Docker's default is every
+     * interface): to the given host port where one is fixed, else to one Docker picks.
+     */
+    static List<PortBinding> loopbackBindings(ExposedPort[] exposed, Map<Integer, Integer> fixedHostPorts) {
+        List<PortBinding> bindings = new ArrayList<>();
+        for (ExposedPort p : exposed) {
+            Integer host = fixedHostPorts.get(p.getPort());
+            bindings.add(new PortBinding(host == null ? Ports.Binding.bindIp(LOOPBACK)
+                    : Ports.Binding.bindIpAndPort(LOOPBACK, host), p));
+        }
+        return bindings;
+    }
+
+    /** The last {@code n} lines of a container's log, for error messages. */
+    static String tail(String log, int n) {
+        String[] lines = log.split("\n");
+        StringBuilder b = new StringBuilder();
+        for (int i = Math.max(0, lines.length - n); i < lines.length; i++) {
+            b.append("  ").append(lines[i]).append('\n');
+        }
+        return b.toString();
+    }
+}

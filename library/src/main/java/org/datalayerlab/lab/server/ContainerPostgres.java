@@ -1,0 +1,174 @@
+package org.datalayerlab.lab.server;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+import org.datalayerlab.lab.LabException;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.images.builder.Transferable;
+
+/**
+ * A PostgreSQL server in a Docker container, published on 127.0.0.1 at a host port fixed for its
+ * life (so its JDBC URL survives stop and start). The life cycle acts on the container, whose
+ * PID 1 is the postmaster: stop is the image's stop signal (SIGINT, a fast shutdown), kill9 is
+ * SIGKILL to the container, and start starts the same container again, data and all.
+ */
+final class ContainerPostgres extends JdbcServer {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final int STOP_TIMEOUT_SECONDS = 60;
+
+    private final String name;
+    private final String alias;
+    private final int hostPort;
+    private final String password;
+    final GenericContainer<?> container;
+
+    ContainerPostgres(String name, String alias, int hostPort, String password, GenericContainer<?> container) {
+        this.name = name;
+        this.alias = alias;
+        this.hostPort = hostPort;
+        this.password = password;
+        this.container = container;
+    }
+
+    /** Its name on the lab's Docker network (what replicas and Toxiproxy connect to). */
+    String alias() {
+        return alias;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String host() {
+        return ContainerCommands.LOOPBACK;
+    }
+
+    @Override
+    public int port() {
+        return hostPort;
+    }
+
+    @Override
+    public String user() {
+        return ContainerCommands.SUPERUSER;
+    }
+
+    @Override
+    public String password() {
+        return password;
+    }
+
+    /** The container runs and the server in it accepts connections (a standby too: read-only). */
+    @Override
+    public synchronized boolean isRunning() {
+        return container.isRunning() && acceptsConnections();
+    }
+
+    private boolean acceptsConnections() {
+        Properties p = new Properties();
+        p.setProperty("user", user());
+        p.setProperty("password", password());
+        p.setProperty("connectTimeout", "2");
+        try (Connection c = DriverManager.getConnection(jdbcUrl(), p); Statement s = c.createStatement()) {
+            s.execute("select 1");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public synchronized long pid() {
+        if (!container.isRunning()) {
+            return -1;
+        }
+        // the host's id of the container's PID 1, the postmaster (on Docker Desktop: inside its VM)
+        Long pid = container.getCurrentContainerInfo().getState().getPidLong();
+        return pid == null || pid == 0 ? -1 : pid;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (!container.isRunning()) {
+            container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
+        }
+        awaitReady();
+    }
+
+    /** Waits until the server accepts connections; a container that exits instead is reported with its log. */
+    void awaitReady() {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!acceptsConnections()) {
+            if (!container.isRunning()) {
+                throw new LabException(name + ": its container exited during start-up" + exitCode()
+                        + ". End of its log:\n" + ContainerCommands.tail(container.getLogs(), 15));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new LabException(name + ": PostgreSQL did not accept connections on " + jdbcUrl() + " within "
+                        + START_TIMEOUT.toSeconds() + " s. End of its log:\n" + ContainerCommands.tail(container.getLogs(), 15));
+            }
+            sleep(50);
+        }
+    }
+
+    private String exitCode() {
+        try {
+            InspectContainerResponse.ContainerState s = container.getCurrentContainerInfo().getState();
+            return " (exit code " + s.getExitCodeLong() + ")";
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** Fast shutdown: the image's stop signal is SIGINT; Docker sends SIGKILL if it takes over a minute. */
+    @Override
+    public synchronized void stop() {
+        closePools();
+        if (container.isRunning()) {
+            container.getDockerClient().stopContainerCmd(container.getContainerId()).withTimeout(STOP_TIMEOUT_SECONDS).exec();
+        }
+    }
+
+    /** SIGKILL to the postmaster, PID 1 of the container: every process in it dies with it. */
+    @Override
+    public synchronized void kill9() {
+        if (!container.isRunning()) {
+            throw new LabException(name + " is not running: nothing to kill");
+        }
+        closePools();
+        container.getDockerClient().killContainerCmd(container.getContainerId()).withSignal("KILL").exec();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (container.isRunning()) {
+            if (System.nanoTime() > deadline) {
+                throw new LabException(name + ": its container still runs 30 s after SIGKILL");
+            }
+            sleep(20);
+        }
+    }
+
+    /**
+     * Points this standby at another upstream (or, with {@link ContainerCommands#noReplicationConf()},
+     * at none) by rewriting the file its postgresql.conf includes, and reloads it if it runs; a
+     * stopped container reads the new file when it starts. Docker copies into stopped containers too.
+     */
+    synchronized void writeReplicationConf(String content) {
+        container.copyFileToContainer(Transferable.of(content), ContainerCommands.REPLICATION_CONF);
+        if (isRunning()) {
+            reload();
+        }
+    }
+
+    /** Removes the container and its data (Testcontainers' stop removes the container with its volumes). */
+    synchronized void destroy() {
+        closePools();
+        container.stop();
+    }
+}
