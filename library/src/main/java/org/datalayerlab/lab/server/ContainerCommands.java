@@ -1,5 +1,6 @@
 package org.datalayerlab.lab.server;
 
+import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
@@ -174,6 +175,12 @@ final class ContainerCommands {
                     : Ports.Binding.bindIpAndPort(LOOPBACK, host), p));
         }
         return bindings;
+    }
+
+    /** Applies {@link #loopbackBindings} to a container about to be created (a Testcontainers create-command modifier). */
+    static void bindToLoopback(CreateContainerCmd cmd, Map<Integer, Integer> fixedHostPorts) {
+        ExposedPort[] exposed = cmd.getExposedPorts() == null ? new ExposedPort[0] : cmd.getExposedPorts();
+        cmd.getHostConfig().withPortBindings(loopbackBindings(exposed, fixedHostPorts));
     }
 
     /** The last {@code n} lines of a container's log, for error messages. */

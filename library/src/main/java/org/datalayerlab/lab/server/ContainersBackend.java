@@ -110,6 +110,8 @@ public final class ContainersBackend implements Backend {
                 .withEnv("POSTGRES_PASSWORD", password)
                 .withEnv("POSTGRES_DB", "postgres")
                 .withCopyToContainer(Transferable.of(ContainerCommands.initScript(settings), 0755), ContainerCommands.INIT_SCRIPT)
+                // present on every server, so PostgreSQL has nothing to report missing and a promotion only rewrites it
+                .withCopyToContainer(Transferable.of(ContainerCommands.noReplicationConf()), ContainerCommands.REPLICATION_CONF)
                 .withCommand("postgres")
                 // the image starts a temporary server to initialise, then the real one: two ready lines
                 .waitingFor(Wait.forLogMessage(ContainerCommands.READY_LOG, 2).withStartupTimeout(START_TIMEOUT));
@@ -132,8 +134,7 @@ public final class ContainersBackend implements Backend {
                 .withNetwork(network)
                 .withNetworkAliases(alias)
                 .withExposedPorts(ContainerCommands.PG_PORT)
-                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
-                        ContainerCommands.loopbackBindings(cmd.getExposedPorts(), Map.of(ContainerCommands.PG_PORT, hostPort))));
+                .withCreateContainerCmdModifier(cmd -> ContainerCommands.bindToLoopback(cmd, Map.of(ContainerCommands.PG_PORT, hostPort)));
     }
 
     /** A Toxiproxy proxy (one Toxiproxy container per lab) in front of a server of this lab. */
@@ -151,8 +152,7 @@ public final class ContainersBackend implements Backend {
             if (toxiproxy == null) {
                 toxiproxy = new ToxiproxyContainer(TOXIPROXY)
                         .withNetwork(network)
-                        .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
-                                ContainerCommands.loopbackBindings(cmd.getExposedPorts(), Map.of())));
+                        .withCreateContainerCmdModifier(cmd -> ContainerCommands.bindToLoopback(cmd, Map.of()));
                 toxiproxy.start();
                 toxiproxyClient = new ToxiproxyClient(ContainerCommands.LOOPBACK, toxiproxy.getControlPort());
             }
