@@ -98,7 +98,12 @@ final class ContainerPostgres extends JdbcServer {
     @Override
     public synchronized void start() {
         if (!container.isRunning()) {
-            container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
+            try {
+                container.getDockerClient().startContainerCmd(container.getContainerId()).exec();
+            } catch (RuntimeException e) {
+                // e.g. another program took its host port while it was stopped
+                throw new LabException(name + ": Docker could not start its container again: " + e.getMessage(), e);
+            }
         }
         awaitReady();
     }
