@@ -25,9 +25,12 @@ import org.testcontainers.utility.DockerImageName;
  * lab, and Toxiproxy for network faults. Testcontainers' Ryuk container removes them if the JVM
  * dies. Every published port is bound to 127.0.0.1; the superuser (postgres) and the replication
  * role (replicator) have passwords generated per lab; PostgreSQL keeps its own defaults
- * (fsync and synchronous_commit on), unlike Testcontainers' PostgreSQL module.
+ * (fsync and synchronous_commit on), unlike Testcontainers' PostgreSQL module (which sets
+ * fsync=off and whose wait for two "ready" lines does not fit a standby): hence plain
+ * GenericContainers of the postgres image. Clusters: {@link ContainerCluster}.
  *
  * <p>Needs a local Docker engine: the ports are published on this machine's loopback.
+ * Testcontainers' own Ryuk container is not ours to bind; it publishes its port as Testcontainers does.
  */
 public final class ContainersBackend implements Backend {
 
