@@ -170,6 +170,34 @@ public final class Charts {
         return chart;
     }
 
+    /**
+     * Load per shard for several strategies side by side: one group of bars per shard
+     * (numbered 0..n-1), one colour per entry of {@code perStrategy} (e.g. "range" -> rows per shard).
+     * Strategies with fewer shards than the widest one show 0 for the missing shards.
+     */
+    public static CategoryChart loads(String title, String xLabel, String yLabel, Map<String, long[]> perStrategy) {
+        if (perStrategy == null || perStrategy.isEmpty()) {
+            throw new IllegalArgumentException("pass the load of at least one strategy");
+        }
+        int width = perStrategy.values().stream().mapToInt(a -> a.length).max().orElse(0);
+        if (width == 0) {
+            throw new IllegalArgumentException("pass at least one shard per strategy");
+        }
+        List<String> shards = new ArrayList<>();
+        for (int i = 0; i < width; i++) {
+            shards.add(String.valueOf(i));
+        }
+        CategoryChart chart = categoryChart(title, xLabel, yLabel);
+        perStrategy.forEach((name, load) -> {
+            List<Number> values = new ArrayList<>();
+            for (int i = 0; i < width; i++) {
+                values.add(i < load.length ? load[i] : 0L);
+            }
+            chart.addSeries(name, shards, values);
+        });
+        return chart;
+    }
+
     /** A metric as a function of a parameter (x sorted), for example throughput against pool size. */
     public static XYChart sweep(String title, String xLabel, String yLabel, Map<? extends Number, ? extends Number> points) {
         if (points == null || points.isEmpty()) {

@@ -38,7 +38,13 @@ final class InJvmLink implements NetworkLink {
     private final ServerSocket listener;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connectionIds = new AtomicInteger();
-    private final Random jitterRandom = new Random(42); // seeded: runs are repeatable
+    /**
+     * Seeds of the links' jitter streams: seeded so runs are repeatable, but one stream per link.
+     * With one seed for all, links would draw the same jitter at the same moment, and a request
+     * fanned out over several links would never meet one slow path among fast ones.
+     */
+    private static final java.util.concurrent.atomic.AtomicLong JITTER_SEEDS = new java.util.concurrent.atomic.AtomicLong(42);
+    private final Random jitterRandom = new Random(JITTER_SEEDS.getAndIncrement());
 
     private volatile long requestDelayNanos;
     private volatile long responseDelayNanos;
@@ -175,7 +181,7 @@ final class InJvmLink implements NetworkLink {
         c.start();
     }
 
-    private long delayNanos(boolean response) {
+    long delayNanos(boolean response) { // package-private for tests
         if (!response) {
             return requestDelayNanos;
         }

@@ -100,6 +100,14 @@ class ChartsTest {
         shards.put("shard-c", 350);
         render("load-named", Charts.load("Hash sharding spreads rows evenly", "shard", "rows", shards));
 
+        Map<String, long[]> strategies = new LinkedHashMap<>();
+        strategies.put("range", new long[] {700, 100, 100, 100});
+        strategies.put("hash", new long[] {260, 240, 250, 250});
+        strategies.put("five shards", new long[] {200, 200, 200, 200, 200});
+        var grouped = Charts.loads("Range piles rows onto shard 0", "shard", "rows", strategies);
+        assertEquals(3, grouped.getSeriesMap().size());
+        assertEquals(5, grouped.getSeriesMap().get("range").getYData().size(), "missing shards show as 0");
+        render("loads", grouped);
         Map<Integer, Result> runs = new TreeMap<>(Map.of(1, slow, 2, fast));
         var sweep = Charts.sweep("Throughput by threads", "threads", "throughput (ops/s)", runs, Result::throughput);
         Charts.addSweep(sweep, "p99 (ms)", Map.of(1, slow.p99(), 2, fast.p99()));
@@ -112,6 +120,7 @@ class ChartsTest {
         assertThrows(IllegalArgumentException.class, () -> Charts.percentiles(""));
         assertThrows(IllegalArgumentException.class, () -> Charts.percentiles(" ", fast));
         assertThrows(IllegalArgumentException.class, () -> Charts.load("t", "x", "y", Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> Charts.loads("t", "x", "y", Map.of()));
     }
 
     @Test
