@@ -61,7 +61,9 @@ class NotebookStyleTest {
             Result direct = Driver.closedLoop(selectOne(server.dataSource())).warmup(Duration.ofMillis(200)).operations(50).run();
             Result far = Driver.closedLoop(selectOne(viaLink)).warmup(Duration.ofMillis(200)).operations(50).run();
             assertTrue(direct.p50() < 3, direct.toString());
-            assertEquals(10, far.p50(), 2, far.toString());
+            // the link adds its 10 ms to what the query costs anyway (more on a loaded machine)
+            assertTrue(far.p50() >= 9 && far.p50() <= direct.p50() + 10 + 3,
+                    "expected about " + (direct.p50() + 10) + " ms through the link: " + far + " vs direct " + direct);
         }
     }
 
