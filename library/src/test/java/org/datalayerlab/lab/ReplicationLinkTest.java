@@ -36,6 +36,29 @@ class ReplicationLinkTest {
     }
 
     @Test
+    void aSlowLinkShowsAsLagInBytesAndInTime() throws Exception {
+        try (Lab lab = Lab.start("embedded")) {
+            Cluster c = lab.cluster(1);
+            Postgres p = c.primary();
+            c.replicationLink(c.replica(0)).bandwidth(500_000);
+            p.execute("create table t(id int, v text)");
+            c.awaitReplicas(Duration.ofSeconds(30));
+            p.execute("insert into t select i, repeat('x', 500) from generate_series(1, 4000) i"); // ~2.5 MB of WAL
+            assertTrue(Replication.lagBytes(p, c.replica(0)) > 1_000_000, "the replica is behind by the burst");
+            long maxLagMillis = 0;
+            for (int i = 0; i < 20; i++) {
+                maxLagMillis = Math.max(maxLagMillis, Replication.replayLag(p, c.replica(0)).toMillis());
+                Thread.sleep(100);
+            }
+            assertTrue(maxLagMillis >= 300, "replay_lag grows while the backlog drains at 0.5 MB/s, max " + maxLagMillis + " ms");
+            c.awaitReplicas(Duration.ofSeconds(30));
+            assertEquals(0, Replication.lagBytes(p, c.replica(0)));
+            LabException e = assertThrows(LabException.class, () -> Replication.replayLag(c.replica(0), c.replica(0)));
+            assertTrue(e.getMessage().contains("no standby named replica1"), e.getMessage());
+        }
+    }
+
+    @Test
     void onlyReplicasOfTheClusterCanBeLinked() {
         try (Lab lab = Lab.start("embedded")) {
             Cluster c = lab.cluster(1);
