@@ -45,4 +45,21 @@ public interface Cluster {
 
     /** Waits until every running replica has replayed the primary's current WAL position. */
     void awaitReplicas(java.time.Duration timeout);
+
+    /**
+     * Puts a network path between the primary and {@code replica}: a new link to the primary
+     * (as {@code Lab.link} makes) that the replica's replication connection is re-pointed
+     * through, so that {@code delay(...)} on it slows the WAL stream and the standby's replies,
+     * as a standby in another data centre would see them. Returns once the replica streams
+     * through the link. A later {@link #promote} connects the replicas directly again.
+     *
+     * <pre>{@code
+     * Cluster c = lab.cluster(ClusterSpec.replicas(1).synchronous("FIRST 1"));
+     * c.replicationLink(c.replica(0)).delay(Duration.ofMillis(20), Duration.ZERO); // sync commits now wait 20 ms
+     * }</pre>
+     */
+    default org.datalayerlab.lab.net.NetworkLink replicationLink(Postgres replica) {
+        throw new LabException("replicationLink: this backend cannot re-point a replica's replication connection;"
+                + " use the embedded backend (LAB_BACKEND=embedded)");
+    }
 }

@@ -40,17 +40,17 @@ public final class Replication {
 
     /** The primary's current WAL write position ({@code pg_current_wal_lsn()}). */
     public static long walPosition(Postgres primary) {
-        return parseLsn(primary.queryString("select pg_current_wal_lsn()::text"));
+        return parseLsn(queryPooled(primary, "select pg_current_wal_lsn()::text"));
     }
 
     /** How far a replica has replayed (applied) WAL ({@code pg_last_wal_replay_lsn()}). */
     public static long replayPosition(Postgres replica) {
-        return parseLsn(replica.queryString("select pg_last_wal_replay_lsn()::text"));
+        return parseLsn(queryPooled(replica, "select pg_last_wal_replay_lsn()::text"));
     }
 
     /** How far a replica has received and flushed WAL ({@code pg_last_wal_receive_lsn()}). */
     public static long receivePosition(Postgres replica) {
-        return parseLsn(replica.queryString("select pg_last_wal_receive_lsn()::text"));
+        return parseLsn(queryPooled(replica, "select pg_last_wal_receive_lsn()::text"));
     }
 
     /**
@@ -61,6 +61,35 @@ public final class Replication {
         long written = walPosition(primary);
         long applied = replayPosition(replica);
         return Math.max(0, written - applied);
+    }
+
+    /**
+     * Replay lag in time, as the primary sees it: {@code pg_stat_replication.replay_lag}, how long
+     * ago the primary flushed the WAL that {@code replica} has just confirmed replaying. Zero when
+     * the replica has caught up and nothing new was written (PostgreSQL then reports NULL).
+     */
+    public static Duration replayLag(Postgres primary, Postgres replica) {
+        String name = replica.name();
+        checkIdentifier(name, "replica name");
+        String micros = queryPooled(primary, "select coalesce(extract(epoch from replay_lag) * 1000000, 0)::bigint"
+                + " from pg_stat_replication where application_name = '" + name + "'");
+        if (micros == null) {
+            throw new LabException(primary.name() + " has no standby named " + name + " connected (pg_stat_replication)");
+        }
+        return Duration.ofNanos(Long.parseLong(micros) * 1000);
+    }
+
+    /**
+     * One value from a connection of the server's own pool ({@link Postgres#dataSource()}):
+     * a sampler reads positions every few ms, and a new connection costs several ms of
+     * authentication and a server process each time.
+     */
+    private static String queryPooled(Postgres pg, String sql) {
+        try (Connection c = pg.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw new LabException(pg.name() + ": " + sql + ": " + e.getMessage(), e);
+        }
     }
 
     /** Waits until {@code replica} has applied the primary's current WAL position. */

@@ -14,6 +14,7 @@ import org.datalayerlab.lab.LabException;
 import org.datalayerlab.lab.Postgres;
 import org.datalayerlab.lab.Replication;
 import org.datalayerlab.lab.Settings;
+import org.datalayerlab.lab.net.NetworkLink;
 
 /**
  * A primary and streaming replicas on this machine. The bundled PostgreSQL has no
@@ -147,7 +148,12 @@ final class LocalCluster implements Cluster {
     }
 
     private static String replicationLines(LocalPostgres upstream, String replicaName) {
-        String conninfo = "host=" + upstream.host() + " port=" + upstream.port() + " user=" + upstream.user()
+        return replicationLines(upstream, upstream.host(), upstream.port(), replicaName);
+    }
+
+    /** primary_conninfo for {@code upstream}, reached at {@code host:port} (the server itself, or a link to it). */
+    private static String replicationLines(LocalPostgres upstream, String host, int port, String replicaName) {
+        String conninfo = "host=" + host + " port=" + port + " user=" + upstream.user()
                 + " password=" + upstream.password() + " application_name=" + replicaName;
         return "primary_conninfo = " + Settings.quote(conninfo) + "\n"
                 + "primary_slot_name = " + Settings.quote(replicaName) + "\n";
@@ -194,6 +200,37 @@ final class LocalCluster implements Cluster {
             }
         }
         return primary;
+    }
+
+    @Override
+    public synchronized NetworkLink replicationLink(Postgres target) {
+        if (!(target instanceof LocalPostgres) || !replicas.contains(target)) {
+            throw new LabException("replicationLink(" + (target == null ? "null" : target.name()) + "): not a replica of this"
+                    + " cluster; replicas are " + replicas.stream().map(LocalPostgres::name).toList());
+        }
+        LocalPostgres replica = (LocalPostgres) target;
+        if (!replica.isRunning() || !primary.isRunning()) {
+            throw new LabException("replicationLink(" + replica.name() + "): start the primary and the replica first");
+        }
+        NetworkLink link = backend.link(primary);
+        // a reload with a new primary_conninfo makes the standby reconnect (PostgreSQL 13 and later)
+        replica.replaceReplicationLines(replicationLines(primary, link.host(), link.port(), replica.name()));
+        awaitStreamingFrom(replica, link.port());
+        awaitStreaming(primary, replica.name());
+        return link;
+    }
+
+    /** Waits until the standby's WAL receiver streams from {@code port} (pg_stat_wal_receiver.sender_port). */
+    private static void awaitStreamingFrom(LocalPostgres replica, int port) {
+        long deadline = System.nanoTime() + STREAMING_TIMEOUT.toNanos();
+        String sql = "select count(*) from pg_stat_wal_receiver where status = 'streaming' and sender_port = " + port;
+        while (replica.queryLong(sql) == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new LabException(replica.name() + " did not start streaming through port " + port + " within "
+                        + STREAMING_TIMEOUT.toSeconds() + " s");
+            }
+            JdbcServer.sleep(5);
+        }
     }
 
     @Override
