@@ -55,6 +55,10 @@ class GradeTest {
 
     /** Correct, but not the instructor's code. */
     static Notebook alternativeAnswers() throws Exception {
+        return alternativeAnswersOf(hw);
+    }
+
+    static Notebook alternativeAnswersOf(Homework hw) throws Exception {
         Notebook nb = hw.released();
         Homework.answer(nb, "hw-ex1-answer", "int answer() {\n    int x = 6 * 7;\n    return x;\n}");
         Homework.answer(nb, "hw-ex2-answer", "List<Integer> evens = IntStream.rangeClosed(0, 4).map(i -> i * 2)\n"

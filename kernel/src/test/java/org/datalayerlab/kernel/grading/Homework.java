@@ -36,7 +36,7 @@ final class Homework {
         this.home = home;
         Files.createDirectories(home.resolve("notebooks"));
         try (InputStream in = Homework.class.getResourceAsStream("/grading/" + NAME)) {
-            Files.copy(in, instructorNotebook());
+            Files.copy(in, instructorNotebook(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
