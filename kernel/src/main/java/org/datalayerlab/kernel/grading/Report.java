@@ -109,7 +109,7 @@ public record Report(String student, String notebook, Path submission, Path sour
         StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
                 .append(esc(notebook + ": feedback for " + student)).append("</title><style>")
                 .append("body{font-family:sans-serif;max-width:60em;margin:2em auto}")
-                .append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}")
+                .append("table{border-collapse:collapse}td:first-child{white-space:nowrap}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}")
                 .append(".passed{color:#176f2c}.error,.stderr,.timeout,.deleted,.not-run,.unanswered{color:#a4161a}")
                 .append("</style></head><body>\n");
         sb.append("<h1>").append(esc(notebook)).append("</h1>\n<p>Student: <b>").append(esc(student))

@@ -190,5 +190,4 @@ class GradeTest {
         String released = Files.readString(out.resolve("feedback/released/hw-basics.html"));
         assertTrue(released.contains("exercise hw-ex1: write your answer here"), "the error is on the page");
     }
-
 }
