@@ -1,5 +1,7 @@
 package org.datalayerlab.kernel.cli;
 
+import org.datalayerlab.kernel.grading.GradeCommand;
+import org.datalayerlab.kernel.grading.ReleaseCommand;
 import org.datalayerlab.kernel.runner.RunCommand;
 
 import java.util.ArrayList;
@@ -14,6 +16,8 @@ public final class LabCli {
 
     static {
         register(new RunCommand());
+        register(new ReleaseCommand());
+        register(new GradeCommand());
     }
 
     private LabCli() {

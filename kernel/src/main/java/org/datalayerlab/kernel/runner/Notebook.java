@@ -52,6 +52,11 @@ public final class Notebook {
         return new Notebook(json);
     }
 
+    /** A deep copy, to change without touching this one. */
+    public Notebook copy() {
+        return new Notebook(json.deepCopy());
+    }
+
     public JsonObject json() {
         return json;
     }

@@ -26,38 +26,46 @@ import java.util.concurrent.TimeoutException;
  * cell and reports progress as lines in a file the parent ({@link NotebookRunner}) watches:
  * {@code ready}, {@code start <cell>}, {@code end <cell> ok|error|stderr}, {@code done}.
  *
- * <p>Arguments: notebook, executed-copy path, progress file, cell timeout (s), engine class.
+ * <p>Arguments: notebook, executed-copy path, progress file, cell timeout (s), engine class, and
+ * optionally {@code keep-going}: run every cell even after one failed (grading scores each question on
+ * its own, as nbgrader does); the exit code is then 1 if any cell failed.
  */
 public final class NotebookProcess {
 
     /** Time a cell gets to stop after an interrupt before this JVM stops itself. */
     static final long INTERRUPT_GRACE_SECONDS = 15;
+    static final String KEEP_GOING = "keep-going";
 
     private final Notebook notebook;
     private final Path output;
     private final Path progress;
     private final long timeoutSeconds;
+    private final boolean keepGoing;
     private final OutputRecorder recorder = new OutputRecorder();
     private volatile int runningCell = -1;
     private volatile boolean exitingOnPurpose;
 
-    private NotebookProcess(Notebook notebook, Path output, Path progress, long timeoutSeconds) {
+    private NotebookProcess(Notebook notebook, Path output, Path progress, long timeoutSeconds, boolean keepGoing) {
         this.notebook = notebook;
         this.output = output;
         this.progress = progress;
         this.timeoutSeconds = timeoutSeconds;
+        this.keepGoing = keepGoing;
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 5) {
-            System.err.println("usage: NotebookProcess NOTEBOOK OUTPUT PROGRESS TIMEOUT_SECONDS ENGINE_CLASS");
+        boolean keepGoing = args.length == 6 && args[5].equals(KEEP_GOING);
+        if (args.length != 5 && !keepGoing) {
+            System.err.println("usage: NotebookProcess NOTEBOOK OUTPUT PROGRESS TIMEOUT_SECONDS ENGINE_CLASS [keep-going]");
             System.exit(2);
         }
         Path source = Path.of(args[0]).toAbsolutePath();
         Notebook nb = Notebook.read(source);
         nb.clearOutputs();
-        NotebookProcess run = new NotebookProcess(nb, Path.of(args[1]), Path.of(args[2]), Long.parseLong(args[3]));
-        int code = run.execute(args[4], source.getParent());
+        NotebookProcess run = new NotebookProcess(nb, Path.of(args[1]), Path.of(args[2]), Long.parseLong(args[3]),
+                keepGoing);
+        // the runner starts this JVM in the folder the notebook runs in (normally the notebook's own)
+        int code = run.execute(args[4], Path.of("").toAbsolutePath());
         run.exit(code);
     }
 
@@ -72,6 +80,7 @@ public final class NotebookProcess {
         CellEngine engine = EngineFactory.create(engineClass, workingDirectory);
         report("ready");
         int executionCount = 0;
+        boolean anyFailed = false;
         for (int i = 0; i < notebook.cellCount(); i++) {
             JsonObject cell = notebook.cell(i);
             if (!Notebook.isCode(cell)) continue;
@@ -87,6 +96,8 @@ public final class NotebookProcess {
             notebook.write(output);
             if (!ok) {
                 report("end " + i + " error");
+                anyFailed = true;
+                if (keepGoing) continue;
                 closeQuietly(engine, cellThread);
                 return 1;
             }
@@ -94,7 +105,7 @@ public final class NotebookProcess {
         }
         closeQuietly(engine, cellThread);
         report("done");
-        return 0;
+        return anyFailed ? 1 : 0;
     }
 
     /** Runs one cell with the timeout: interrupt first, then stop this JVM if the cell ignores it. */

@@ -30,6 +30,7 @@ public final class NotebookRunner {
     private final PrintStream out;
     private final java.util.Map<String, String> childEnvironment;
     private volatile Process current;
+    private boolean keepGoing;
 
     /**
      * @param javaCommand the child JVM command up to (not including) the main class:
@@ -45,6 +46,16 @@ public final class NotebookRunner {
         this.out = out;
         this.childEnvironment = java.util.Map.copyOf(childEnvironment);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopCurrent, "runner-stop-child"));
+    }
+
+    /**
+     * Runs every cell even after one fails, instead of stopping at the first failure: grading
+     * scores each question on its own. A cell that ignores the timeout's interrupt still ends the
+     * run (its JVM is stopped), so later cells stay unexecuted. Returns this runner.
+     */
+    public NotebookRunner keepGoingAfterErrors() {
+        this.keepGoing = true;
+        return this;
     }
 
     /** The child command for this JVM's own java binary and classpath. */
@@ -83,8 +94,16 @@ public final class NotebookRunner {
         return notebookName.replaceAll("\\.ipynb$", "") + ".html";
     }
 
-    /** Runs one notebook in a child JVM and tells how it ended. */
+    /** Runs one notebook in a child JVM, in the notebook's own folder, and tells how it ended. */
     public RunResult run(Path notebook) throws IOException {
+        return run(notebook, notebook.toAbsolutePath().normalize().getParent());
+    }
+
+    /**
+     * Runs one notebook in a child JVM whose working folder is {@code workingDirectory} (relative
+     * paths in cells, such as {@code %jars ../library/target/lib/*.jar}, resolve there).
+     */
+    public RunResult run(Path notebook, Path workingDirectory) throws IOException {
         Path source = notebook.toAbsolutePath().normalize();
         String name = source.getFileName().toString();
         Notebook original = Notebook.read(source); // bad input fails here, with a clear message
@@ -100,8 +119,9 @@ public final class NotebookRunner {
         cmd.add(NotebookProcess.class.getName());
         cmd.addAll(List.of(source.toString(), executed.toString(), progressFile.toString(),
                 Long.toString(cellTimeoutSeconds), engineClass));
+        if (keepGoing) cmd.add(NotebookProcess.KEEP_GOING);
         ProcessBuilder pb = new ProcessBuilder(cmd)
-                .directory(source.getParent().toFile())
+                .directory(workingDirectory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
@@ -120,18 +140,21 @@ public final class NotebookRunner {
         if (progress.done && child.exitValue() == 0) {
             return new RunResult(name, executed, seconds, progress.cellsRun, codeCells, true, 0, "", progress.stderrCells);
         }
+        // a keep-going run went past failures: name the first failed cell, unless the runner killed the JVM
+        int failedAt = progress.killedReason == null && progress.firstFailedCell >= 0
+                ? progress.firstFailedCell : progress.lastCell;
         String reason = progress.killedReason;
-        if (reason == null) reason = errorOf(result, progress.lastCell);
+        if (reason == null) reason = errorOf(result, failedAt);
         if (reason == null) {
             reason = progress.ready
                     ? "the notebook's JVM exited with code " + child.exitValue() + " (System.exit or a crash); see " + log
                     : "the cell engine did not start (exit code " + child.exitValue() + "): " + lastLines(log, 5);
         }
-        if (progress.killedReason != null || errorOf(result, progress.lastCell) == null) {
-            addError(result, progress.lastCell, reason); // keep the reason in the executed copy too
+        if (progress.killedReason != null || errorOf(result, failedAt) == null) {
+            addError(result, failedAt, reason); // keep the reason in the executed copy too
         }
         result.write(executed);
-        int failedCell = progress.lastCell < 0 ? 0 : progress.lastCell + 1;
+        int failedCell = failedAt < 0 ? 0 : failedAt + 1;
         return new RunResult(name, executed, seconds, progress.cellsRun, codeCells, false, failedCell,
                 reason, progress.stderrCells);
     }
@@ -141,6 +164,7 @@ public final class NotebookRunner {
         boolean ready;
         boolean done;
         int lastCell = -1;
+        int firstFailedCell = -1;
         int cellsRun;
         int stderrCells;
         String killedReason;
@@ -175,6 +199,9 @@ public final class NotebookRunner {
                     case "end" -> {
                         cellRunning = false;
                         if (parts.length > 2 && parts[2].equals("stderr")) p.stderrCells++;
+                        if (parts.length > 2 && parts[2].equals("error") && p.firstFailedCell < 0) {
+                            p.firstFailedCell = Integer.parseInt(parts[1]);
+                        }
                     }
                     case "done" -> p.done = true;
                     default -> { }

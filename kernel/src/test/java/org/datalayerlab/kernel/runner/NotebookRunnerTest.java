@@ -156,4 +156,32 @@ class NotebookRunnerTest {
         assertTrue(r.passed(), r.line());
         assertTrue(r.seconds() < 60, "finished without waiting for the leaked thread: " + r.seconds());
     }
+
+    @Test
+    void keepGoingRunsEveryCellAndNamesTheFirstFailure() throws Exception {
+        Path nb = TestNotebooks.write(tmp, "homework.ipynb", "print one", "fail first", "print three", "fail second",
+                "print five");
+
+        RunResult r = runner(60).keepGoingAfterErrors().run(nb);
+
+        assertFalse(r.passed());
+        assertEquals(5, r.cellsRun());
+        assertEquals(2, r.failedCell());
+        assertTrue(r.error().contains("first"), r.error());
+        Notebook done = Notebook.read(r.executed());
+        assertEquals("five\n", outputs(done, 4).get(0).getAsJsonObject().get("text").getAsString());
+        assertEquals("second", outputs(done, 3).get(0).getAsJsonObject().get("evalue").getAsString());
+        TestNotebooks.assertValidNbformat(r.executed());
+    }
+
+    @Test
+    void runsInTheWorkingFolderGiven() throws Exception {
+        Path nb = TestNotebooks.write(tmp.resolve("copies"), "where.ipynb", "cwd");
+        Path folder = java.nio.file.Files.createDirectories(tmp.resolve("course/notebooks"));
+
+        RunResult r = runner(60).run(nb, folder);
+
+        assertTrue(r.passed(), r.line());
+        assertEquals(folder + "\n", outputs(Notebook.read(r.executed()), 0).get(0).getAsJsonObject().get("text").getAsString());
+    }
 }
