@@ -42,6 +42,14 @@ class JShellEngineTest {
     }
 
     @Test
+    void assertStatementsInCellsAreChecked() {
+        CellEngine.CellResult r = run("int two = 2;\nassert two == 3 : \"two is not three\";");
+        assertEquals(CellEngine.CellResult.Status.ERROR, r.status());
+        assertEquals("java.lang.AssertionError", r.error().ename());
+        assertTrue(r.error().evalue().contains("two is not three"), r.error().evalue());
+    }
+
+    @Test
     void statementsAndDeclarationsShowNothing() {
         assertNull(run("int unseen = 5;").executeResult());
         assertNull(run("System.out.print(\"\")").executeResult());
