@@ -83,6 +83,36 @@ public final class Charts {
     }
 
     /**
+     * Grouped bars: one group per category, one colour per series, e.g. read and write p50 per
+     * fix: {@code bars(t, "fix", "latency (ms)", Map.of("read p50", Map.of("none", 0.3, ...), ...))}.
+     * Categories show in the order of the first series (use LinkedHashMaps to fix the order);
+     * a category a series lacks shows as 0.
+     */
+    public static CategoryChart bars(String title, String xLabel, String yLabel,
+                                     Map<String, ? extends Map<String, ? extends Number>> series) {
+        if (series == null || series.isEmpty()) {
+            throw new IllegalArgumentException("pass at least one series of bars");
+        }
+        java.util.LinkedHashSet<String> categories = new java.util.LinkedHashSet<>();
+        series.values().forEach(s -> categories.addAll(s.keySet()));
+        if (categories.isEmpty()) {
+            throw new IllegalArgumentException("pass at least one category (bar) in a series");
+        }
+        CategoryChart chart = categoryChart(title, xLabel, yLabel);
+        chart.getStyler().setLegendVisible(series.size() > 1);
+        List<String> xs = new ArrayList<>(categories);
+        series.forEach((name, values) -> {
+            List<Number> ys = new ArrayList<>();
+            for (String x : xs) {
+                Number v = values.get(x);
+                ys.add(v == null || Double.isNaN(v.doubleValue()) ? 0 : v);
+            }
+            chart.addSeries(name, xs, ys);
+        });
+        return chart;
+    }
+
+    /**
      * Latency over the course of a run (p50, p99 and max per timeline slice, warm-up
      * included), with the run's markers as dashed vertical lines.
      */
