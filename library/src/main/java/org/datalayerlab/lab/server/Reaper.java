@@ -105,6 +105,11 @@ public final class Reaper {
         OPEN.remove(resource);
     }
 
+    /** What is registered and not closed yet, oldest first. */
+    public static synchronized List<AutoCloseable> open() {
+        return List.copyOf(OPEN);
+    }
+
     private static void closeAllAtExit() {
         List<AutoCloseable> open;
         synchronized (Reaper.class) {
