@@ -233,6 +233,9 @@ public final class Explain {
                 if (j.has(key)) {
                     JsonElement v = j.get(key);
                     String value = v.isJsonArray() ? join(v.getAsJsonArray()) : v.getAsString();
+                    if (value.equals("0") && (key.startsWith("Rows Removed") || key.endsWith("Heap Blocks"))) {
+                        continue; // PostgreSQL's text format leaves out these counters when they are zero
+                    }
                     b.append(detailPad).append(key).append(": ").append(value).append('\n');
                 }
             }
