@@ -107,22 +107,8 @@ public final class Replication {
      * @return true if it got there within {@code timeout}
      */
     public static boolean awaitLsn(Postgres replica, long position, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (Connection c = replica.connect();
-             PreparedStatement s = c.prepareStatement("select pg_wal_lsn_diff(pg_last_wal_replay_lsn(), ?::pg_lsn) >= 0")) {
-            s.setString(1, formatLsn(position));
-            while (true) {
-                try (ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    if (rs.getBoolean(1)) {
-                        return true;
-                    }
-                }
-                if (System.nanoTime() > deadline) {
-                    return false;
-                }
-                Thread.onSpinWait();
-            }
+        try (Connection c = replica.connect()) {
+            return ReadAfterWrite.awaitReplay(c, formatLsn(position), timeout);
         } catch (SQLException e) {
             throw new LabException(replica.name() + ": could not read its replay position: " + e.getMessage(), e);
         }

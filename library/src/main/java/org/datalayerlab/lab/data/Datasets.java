@@ -128,6 +128,23 @@ public final class Datasets {
         if (copies < 1) {
             throw new IllegalArgumentException("copies must be at least 1, was " + copies);
         }
+        return copyFlights(connection, tableName, copies, (id, f) -> true);
+    }
+
+    /**
+     * Like {@link #loadFlights(Connection, String, int)} with one copy, but keeps only the flights
+     * {@code keep} accepts; ids stay those of the whole data set (1..20,000), so rows spread over
+     * several servers (shards) can be told apart and put back together:
+     * {@code loadFlights(conn, "flights", (id, f) -> router.shardFor(f.origin()) == 2)}.
+     */
+    public static long loadFlights(Connection connection, String tableName, BiPredicate<Long, Flight> keep) throws SQLException {
+        java.util.Objects.requireNonNull(keep, "keep");
+        return copyFlights(connection, tableName, 1, keep);
+    }
+
+    /** (Re)creates the table and COPYs {@code copies} rounds of the flights that {@code keep} accepts. */
+    private static long copyFlights(Connection connection, String tableName, int copies,
+                                    BiPredicate<Long, Flight> keep) throws SQLException {
         if (!tableName.matches("[A-Za-z_][A-Za-z0-9_]*")) {
             throw new IllegalArgumentException("table name must be a plain SQL identifier, was " + tableName);
         }
@@ -140,42 +157,11 @@ public final class Datasets {
         long id = 0;
         for (int copy = 0; copy < copies; copy++) {
             for (Flight f : flights()) {
-                csv.append(++id).append(',').append(f.departure()).append(',').append(f.delayMinutes()).append(',')
-                        .append(f.distanceMiles()).append(',').append(f.origin()).append(',')
-                        .append(f.destination()).append('\n');
-            }
-        }
-        try {
-            return connection.unwrap(PGConnection.class).getCopyAPI()
-                    .copyIn("COPY " + tableName + " FROM STDIN (FORMAT csv)", new StringReader(csv.toString()));
-        } catch (IOException e) {
-            throw new SQLException("COPY into " + tableName + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Like {@link #loadFlights(Connection, String, int)} with one copy, but keeps only the flights
-     * {@code keep} accepts; ids stay those of the whole data set (1..20,000), so rows spread over
-     * several servers (shards) can be told apart and put back together:
-     * {@code loadFlights(conn, "flights", (id, f) -> router.shardFor(f.origin()) == 2)}.
-     */
-    public static long loadFlights(Connection connection, String tableName, BiPredicate<Long, Flight> keep) throws SQLException {
-        java.util.Objects.requireNonNull(keep, "keep");
-        if (!tableName.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-            throw new IllegalArgumentException("table name must be a plain SQL identifier, was " + tableName);
-        }
-        try (Statement s = connection.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS " + tableName);
-            s.execute("CREATE TABLE " + tableName + " (id bigint NOT NULL, departure timestamp NOT NULL,"
-                    + " delay_min int NOT NULL, distance_mi int NOT NULL, origin text NOT NULL, destination text NOT NULL)");
-        }
-        StringBuilder csv = new StringBuilder();
-        long id = 0;
-        for (Flight f : flights()) {
-            if (keep.test(++id, f)) {
-                csv.append(id).append(',').append(f.departure()).append(',').append(f.delayMinutes()).append(',')
-                        .append(f.distanceMiles()).append(',').append(f.origin()).append(',')
-                        .append(f.destination()).append('\n');
+                if (keep.test(++id, f)) {
+                    csv.append(id).append(',').append(f.departure()).append(',').append(f.delayMinutes()).append(',')
+                            .append(f.distanceMiles()).append(',').append(f.origin()).append(',')
+                            .append(f.destination()).append('\n');
+                }
             }
         }
         try {
