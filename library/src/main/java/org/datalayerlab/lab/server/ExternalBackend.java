@@ -199,6 +199,12 @@ public final class ExternalBackend implements Backend {
         protected synchronized void closePools() {
             super.closePools();
         }
+
+        /** The lab does not own this server: closing it only lets go of its connections. */
+        @Override
+        public void close() {
+            closePools();
+        }
     }
 
     /** A primary and replicas the user set up; the lab can read them but not change the topology. */
