@@ -61,6 +61,25 @@ public final class Sample {
         return this;
     }
 
+    /** A metric read from one item of a list (a server, a replica, a shard). */
+    @FunctionalInterface
+    public interface ItemMetric<T> {
+        double read(T item) throws Exception;
+    }
+
+    /**
+     * One metric per item, named by {@code name}: for example one lag column per replica,
+     * {@code .metric(cluster.replicas(), r -> r.name() + " lag", r -> cluster.lag(r) / 1e6)}.
+     */
+    public <T> Sample metric(java.util.Collection<T> items, java.util.function.Function<T, String> name, ItemMetric<T> metric) {
+        Objects.requireNonNull(items, "items");
+        Objects.requireNonNull(metric, "metric");
+        for (T item : List.copyOf(items)) {
+            metric(name.apply(item), () -> metric.read(item));
+        }
+        return this;
+    }
+
     /** Also samples for {@code margin} before the action starts and after it ends, so a chart shows the calm on either side. */
     public Sample around(Duration margin) {
         if (margin == null || margin.isNegative()) {
@@ -76,12 +95,27 @@ public final class Sample {
         T run() throws Exception;
     }
 
+    /** A step run for its effect, e.g. {@code cluster::awaitReplay}. */
+    @FunctionalInterface
+    public interface Step {
+        void run() throws Exception;
+    }
+
     /**
      * Runs {@code action} on this thread while sampling, and returns its value with the samples.
      * If the action throws, sampling stops and the exception is passed on (unchecked).
      */
     public <T> Sampled<T> during(Action<T> action) {
+        return during(action, () -> { });
+    }
+
+    /**
+     * Runs {@code action}, then {@code thenWait} (still sampling), e.g. a write burst and then
+     * {@code cluster::awaitReplay}, so the samples show the replicas catching up too.
+     */
+    public <T> Sampled<T> during(Action<T> action, Step thenWait) {
         Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(thenWait, "thenWait");
         if (metrics.isEmpty()) {
             throw new IllegalStateException("Sample.during: add at least one metric(name, ...) first");
         }
@@ -96,6 +130,7 @@ public final class Sample {
             scheduler.scheduleAtFixedRate(recorder::sample, 0, every.toNanos(), TimeUnit.NANOSECONDS);
             pause(around);
             value = action.run();
+            thenWait.run();
             pause(around);
         } catch (RuntimeException | Error e) {
             throw e;
