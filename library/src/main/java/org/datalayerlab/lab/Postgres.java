@@ -67,21 +67,6 @@ public interface Postgres extends AutoCloseable {
         return SqlTable.run(this, sql, parameters);
     }
 
-    /** This server's current WAL write position ({@code pg_current_wal_lsn()}), in bytes; a primary only. */
-    default long walPosition() {
-        return Replication.walPosition(this);
-    }
-
-    /** How far this replica has replayed WAL ({@code pg_last_wal_replay_lsn()}), in bytes. */
-    default long replayPosition() {
-        return Replication.replayPosition(this);
-    }
-
-    /** How far this replica has received and flushed WAL ({@code pg_last_wal_receive_lsn()}), in bytes. */
-    default long receivePosition() {
-        return Replication.receivePosition(this);
-    }
-
     /** {@code SHOW name}. */
     default String show(String name) {
         Settings.checkName(name);
