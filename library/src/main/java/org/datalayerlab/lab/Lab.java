@@ -7,6 +7,7 @@ import java.util.Set;
 import org.datalayerlab.lab.net.NetworkLink;
 import org.datalayerlab.lab.server.Backend;
 import org.datalayerlab.lab.server.BackendChoice;
+import org.datalayerlab.lab.server.Cleanup;
 import org.datalayerlab.lab.server.DockerProbe;
 import org.datalayerlab.lab.server.Reaper;
 
@@ -221,13 +222,8 @@ public final class Lab implements AutoCloseable {
         }
         closed = true;
         try {
-            for (int i = extras.size() - 1; i >= 0; i--) {
-                try {
-                    extras.get(i).close();
-                } catch (Exception e) {
-                    // keep closing the rest: servers matter more than a client
-                }
-            }
+            // a client that fails to close matters less than the servers: carry on, and drop its failure
+            new Cleanup().closeNewestFirst(extras);
             backend.close();
         } finally {
             unregister(this);

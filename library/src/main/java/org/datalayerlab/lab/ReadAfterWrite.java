@@ -130,20 +130,21 @@ public final class ReadAfterWrite {
 
     /** How many write-then-read pairs (default 100). */
     public ReadAfterWrite attempts(int attempts) {
-        if (attempts < 1) {
-            throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
-        }
-        this.attempts = attempts;
+        this.attempts = check(attempts, attempts >= 1, "attempts must be at least 1");
         return this;
     }
 
     /** Time between the commit and the read (default 0: read at once). */
     public ReadAfterWrite pause(Duration pause) {
-        if (pause == null || pause.isNegative()) {
-            throw new IllegalArgumentException("pause must be zero or positive, got " + pause);
-        }
-        this.pause = pause;
+        this.pause = check(pause, pause != null && !pause.isNegative(), "pause must be zero or positive");
         return this;
+    }
+
+    private static <T> T check(T value, boolean ok, String rule) {
+        if (!ok) {
+            throw new IllegalArgumentException(rule + ", got " + value);
+        }
+        return value;
     }
 
     /** Where reads go (default {@link #replica()}). */
