@@ -19,7 +19,7 @@ import org.datalayerlab.lab.server.Reaper;
  * try (Lab lab = Lab.start()) {
  *     Cluster c = lab.cluster(2);                 // primary + 2 asynchronous streaming replicas
  *     c.primary().execute("create table t(id int)");
- *     long lag = Replication.lagBytes(c.primary(), c.replica(0));
+ *     long lag = c.lag(c.replica(0));            // bytes of WAL replica1 has not replayed yet
  * }
  * }</pre>
  *
