@@ -19,7 +19,7 @@ import org.datalayerlab.lab.server.Reaper;
  * try (Lab lab = Lab.start()) {
  *     Cluster c = lab.cluster(2);                 // primary + 2 asynchronous streaming replicas
  *     c.primary().execute("create table t(id int)");
- *     long lag = Replication.lagBytes(c.primary(), c.replica(0));
+ *     long lag = c.lag(c.replica(0));            // bytes of WAL replica1 has not replayed yet
  * }
  * }</pre>
  *
@@ -35,6 +35,8 @@ public final class Lab implements AutoCloseable {
     private final Backend backend;
     private final BackendChoice choice;
     private final List<AutoCloseable> extras = new ArrayList<>();
+    private final List<Postgres> madeServers = new ArrayList<>();
+    private final List<Cluster> madeClusters = new ArrayList<>();
     private int servers;
     private int clusters;
     private boolean closed;
@@ -114,7 +116,7 @@ public final class Lab implements AutoCloseable {
     /** One server with the given settings, e.g. {@code Settings.of("max_connections", "20")}. */
     public synchronized Postgres postgres(Settings settings) {
         checkOpen();
-        return backend.postgres("pg" + (++servers), settings);
+        return remember(backend.postgres("pg" + (++servers), settings));
     }
 
     /** {@code n} independent servers (e.g. shards), named pg1, pg2, ... */
@@ -141,7 +143,9 @@ public final class Lab implements AutoCloseable {
     /** A cluster as specified, e.g. {@code ClusterSpec.replicas(2).synchronous("ANY 1")}. */
     public synchronized Cluster cluster(ClusterSpec spec) {
         checkOpen();
-        return backend.cluster("cluster" + (++clusters), spec);
+        Cluster cluster = backend.cluster("cluster" + (++clusters), spec);
+        madeClusters.add(cluster);
+        return cluster;
     }
 
     /**
@@ -151,6 +155,27 @@ public final class Lab implements AutoCloseable {
     public synchronized NetworkLink link(Postgres server) {
         checkOpen();
         return backend.link(server);
+    }
+
+    /** What {@link Postgres#link()} calls: a link from the open lab that made {@code server}. */
+    static NetworkLink linkTo(Postgres server) {
+        for (Lab lab : openLabs()) {
+            if (lab.made(server)) {
+                return lab.link(server);
+            }
+        }
+        throw new LabException(server.name() + ".link(): no open lab made this server (was its lab closed?);"
+                + " start a lab and make the server with lab.postgres() or lab.cluster(...)");
+    }
+
+    private synchronized Postgres remember(Postgres server) {
+        madeServers.add(server);
+        return server;
+    }
+
+    /** A server this lab made, alone or in one of its clusters (replicas added later included). */
+    private synchronized boolean made(Postgres server) {
+        return madeServers.contains(server) || madeClusters.stream().anyMatch(c -> c.servers().contains(server));
     }
 
     /** An embedded Redis server on 127.0.0.1 (no persistence), stopped with the lab. */
