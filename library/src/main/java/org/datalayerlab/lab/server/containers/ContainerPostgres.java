@@ -43,6 +43,17 @@ final class ContainerPostgres extends JdbcServer {
         return alias;
     }
 
+    /** Other containers of the lab reach it by its alias on the lab's Docker network. */
+    @Override
+    public String peerHost() {
+        return alias;
+    }
+
+    @Override
+    public int peerPort() {
+        return ContainerCommands.PG_PORT;
+    }
+
     @Override
     public String name() {
         return name;
