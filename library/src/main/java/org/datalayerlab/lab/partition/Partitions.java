@@ -69,10 +69,11 @@ public final class Partitions {
                 + " where isleaf order by 1");
     }
 
-    /** Bytes on disk of {@code table} with all its partitions, their indexes and TOAST. */
+    /** Bytes on disk of {@code table} with its indexes and TOAST, and of all its partitions if it has any. */
     public static long totalBytes(Postgres server, String table) {
-        return server.queryLong("select coalesce(sum(pg_total_relation_size(relid)), 0)::bigint"
-                + " from pg_partition_tree(" + literal(table) + ")");
+        // pg_partition_tree lists nothing for a table that is neither partitioned nor a partition
+        return server.queryLong("select coalesce((select sum(pg_total_relation_size(relid)) from pg_partition_tree("
+                + literal(table) + ")), pg_total_relation_size(" + literal(table) + "))::bigint");
     }
 
     private static String literal(String table) {
