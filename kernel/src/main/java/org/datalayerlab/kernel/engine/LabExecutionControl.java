@@ -120,7 +120,7 @@ final class LabExecutionControl extends DirectExecutionControl {
                 throws ExecutionControl.ClassInstallException {
             boolean[] installed = new boolean[classes.length];
             for (ExecutionControl.ClassBytecodes c : classes) {
-                classLoader.declare(c.name(), StopCheckInstrumenter.instrument(c.bytecodes()));
+                classLoader.declare(c.name(), StopCheckInstrumenter.instrument(AssertionsOn.instrument(c.bytecodes())));
             }
             for (int i = 0; i < classes.length; i++) {
                 String name = classes[i].name();
