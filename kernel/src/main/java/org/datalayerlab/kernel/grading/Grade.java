@@ -177,12 +177,13 @@ public final class Grade {
                 String reason = "the answer cell " + id + " declares " + String.join(", ", shadowed) + ", a name the"
                         + " assignment's set-up or tests use: it would replace theirs (declare only what the stub"
                         + " declares, and names of your own)";
-                flags.add(id + ": " + reason + "; its tests score 0");
-                for (int j = i + 1; j < run.cellCount(); j++) {
+                flags.add(id + ": " + reason + "; its test and every test using the name score 0");
+                for (int j = i + 1; j < run.cellCount(); j++) { // the answer's own test: the next graded cell
                     JsonObject later = run.cell(j);
-                    if (!NbgraderCell.isTracked(later)) continue;
-                    if (NbgraderCell.isSolution(later)) break; // the next exercise
-                    if (NbgraderCell.isGrade(later)) disqualified.putIfAbsent(NbgraderCell.gradeId(later), reason);
+                    if (NbgraderCell.isTracked(later) && NbgraderCell.isGrade(later)) {
+                        disqualified.putIfAbsent(NbgraderCell.gradeId(later), reason);
+                        break;
+                    }
                 }
                 for (JsonObject test : tracked.values()) {
                     if (!NbgraderCell.isGrade(test) || NbgraderCell.isSolution(test)) continue;

@@ -27,7 +27,8 @@ public record Report(String student, String notebook, Path submission, Path sour
 
     /** A file that could not be graded: one row in the grades with status "refused" and the reason. */
     static Report refused(String student, String notebook, Path submission, String reason) {
-        return new Report(student, notebook, submission, null, null, List.of(), List.of(), 0, "", reason);
+        return new Report(student, notebook, submission, null, null, List.of(), List.of(), 0, "",
+                reason.replaceAll("\\s*\n\\s*", " "));
     }
 
     public double score() {
