@@ -102,7 +102,9 @@ public final class GradeCommand implements Subcommand {
                     hidden.add(job.source().getParent());
                     hidden.add(job.submission().getParent());
                 }
-                for (Path p : hidden) sandbox.hide(p, ctx.out());
+                for (Path p : hidden) {
+                    if (hidden.stream().noneMatch(h -> !h.equals(p) && p.startsWith(h))) sandbox.hide(p, ctx.out());
+                }
                 for (Job job : jobs) {
                     Report r = grade(job, out, timeout, scale, sandbox, ctx.home());
                     ctx.out().println(r.line());

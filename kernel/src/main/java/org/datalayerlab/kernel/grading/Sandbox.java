@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 
 /**
  * Where a submission's code runs: a scratch folder holding only what a student has (the library,
- * their own notebook), a clean environment, and, when the grader is root, an unprivileged OS user
+ * the datasets, their own notebook), a clean environment, and, when the grader is root, an unprivileged OS user
  * of its own ({@value #DEFAULT_USER}, or LAB_GRADE_USER) that cannot read the course folder, the
  * instructor's notebooks, other submissions or the grades (the grader makes those folders private
  * to their owner if they are not). Every process that user runs is killed when a submission's
@@ -81,6 +81,8 @@ final class Sandbox implements AutoCloseable {
         if (Files.isDirectory(libraryJars)) { // the notebooks' "%jars ../library/target/lib/*.jar"
             stage(libraryJars, root.resolve("library/target/lib"));
         }
+        Path datasets = courseHome.resolve("datasets"); // released material the notebooks load
+        if (Files.isDirectory(datasets)) stage(datasets, root.resolve("datasets"));
         Sandbox sandbox = new Sandbox(root, user, classPath);
         if (!user.isolated()) {
             console.println("lab grade: not running as root, so submissions run as your own user (" + user.name()
