@@ -1,11 +1,11 @@
 package org.datalayerlab.kernel.grading;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.datalayerlab.kernel.runner.CellProcess;
 import org.datalayerlab.kernel.runner.Notebook;
+import org.datalayerlab.kernel.runner.NotebookRunner;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -72,7 +72,7 @@ final class GradingRun {
             JsonObject first = next(events, child, STARTUP_LIMIT_SECONDS);
             if (first == null || !"ready".equals(first.get("event").getAsString())) {
                 problem = "the cell engine did not start" + (child.isAlive() ? " within " + STARTUP_LIMIT_SECONDS + " s"
-                        : " (exit code " + child.exitValue() + "): " + lastLines(log));
+                        : " (exit code " + child.exitValue() + "): " + NotebookRunner.lastLines(log, 5));
             }
             int executionCount = 0;
             for (int i = 0; i < nb.cellCount() && problem.isEmpty(); i++) {
@@ -206,26 +206,12 @@ final class GradingRun {
     }
 
     private static void addError(JsonObject cell, String reason) {
-        JsonArray outputs = cell.has("outputs") && cell.get("outputs").isJsonArray()
-                ? cell.getAsJsonArray("outputs") : new JsonArray();
-        for (JsonElement o : outputs) {
-            if ("error".equals(Notebook.stringOr(o.getAsJsonObject(), "output_type", ""))) return;
+        JsonElement outputs = cell.get("outputs");
+        if (outputs != null && outputs.isJsonArray()) {
+            for (JsonElement o : outputs.getAsJsonArray()) {
+                if ("error".equals(Notebook.stringOr(o.getAsJsonObject(), "output_type", ""))) return;
+            }
         }
-        JsonObject error = new JsonObject();
-        error.addProperty("output_type", "error");
-        error.addProperty("ename", "RunnerError");
-        error.addProperty("evalue", reason);
-        error.add("traceback", new JsonArray());
-        outputs.add(error);
-        cell.add("outputs", outputs);
-    }
-
-    private static String lastLines(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-        } catch (IOException e) {
-            return "(no log)";
-        }
+        NotebookRunner.addRunnerError(cell, reason);
     }
 }

@@ -286,7 +286,11 @@ public final class NotebookRunner {
 
     private static void addError(Notebook nb, int cellIndex, String reason) {
         if (cellIndex < 0 || cellIndex >= nb.cellCount()) return;
-        JsonObject cell = nb.cell(cellIndex);
+        addRunnerError(nb.cell(cellIndex), reason);
+    }
+
+    /** Adds a "RunnerError" output (the run ended in this cell, for this reason) to a cell. */
+    public static void addRunnerError(JsonObject cell, String reason) {
         JsonArray outputs = cell.has("outputs") ? cell.getAsJsonArray("outputs") : new JsonArray();
         JsonObject error = new JsonObject();
         error.addProperty("output_type", "error");
@@ -297,7 +301,8 @@ public final class NotebookRunner {
         cell.add("outputs", outputs);
     }
 
-    private static String lastLines(Path log, int n) {
+    /** The last n lines of a log file, joined with " | ", for a one-line message. */
+    public static String lastLines(Path log, int n) {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
             return String.join(" | ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
