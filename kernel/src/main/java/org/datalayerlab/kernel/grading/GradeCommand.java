@@ -147,13 +147,16 @@ public final class GradeCommand implements Subcommand {
         Path executedDir = out.resolve("autograded").resolve(job.student());
         Map<Path, String> before = checksums(home, job.source());
         GradingRun.Outcome outcome;
-        try (var lock = sandbox.lock()) {
-            Path workDir = sandbox.prepare(name, Files.readAllBytes(job.submission()));
-            String engine = System.getProperty("lab.engine", EngineFactory.DEFAULT_ENGINE);
-            outcome = GradingRun.run(job.prepared().notebook(), sandbox.javaCommand(javaOptions()),
-                    sandbox.environment(name, scale), workDir, timeout, engine,
-                    executedDir.resolve(".work").resolve(name + ".log"));
-            sandbox.cleanUp();
+        try (AutoCloseable oneAtATime = sandbox.lock()) {
+            try {
+                Path workDir = sandbox.prepare(name, Files.readAllBytes(job.submission()));
+                String engine = System.getProperty("lab.engine", EngineFactory.DEFAULT_ENGINE);
+                outcome = GradingRun.run(job.prepared().notebook(), sandbox.javaCommand(javaOptions()),
+                        sandbox.environment(name, scale), workDir, timeout, engine,
+                        executedDir.resolve(".work").resolve(name + ".log"));
+            } finally {
+                sandbox.cleanUp(); // every process the submission started, wherever it went
+            }
         }
         Path executed = executedDir.resolve(name);
         outcome.executed().write(executed);

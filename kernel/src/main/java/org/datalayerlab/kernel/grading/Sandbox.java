@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -180,9 +179,9 @@ final class Sandbox implements AutoCloseable {
         }
     }
 
+    /** Deletes the scratch root; {@link #cleanUp} has ended each submission's processes, under the lock. */
     @Override
     public void close() throws IOException {
-        cleanUp();
         deleteTree(root);
     }
 
@@ -190,11 +189,12 @@ final class Sandbox implements AutoCloseable {
      * One submission at a time on this machine for the grading user: two batches graded at once
      * would otherwise stop each other's processes.
      */
-    FileLock lock() throws IOException {
-        if (!user.isolated()) return null;
+    AutoCloseable lock() throws IOException {
+        if (!user.isolated()) return () -> { };
         Path file = Path.of(System.getProperty("java.io.tmpdir"), "datalayerlab-grading-" + user.name() + ".lock");
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        return channel.lock();
+        channel.lock();
+        return channel; // closing it releases the lock
     }
 
     /** The live processes of this submission: the grading user's, or (as ourselves) those carrying its marker. */
