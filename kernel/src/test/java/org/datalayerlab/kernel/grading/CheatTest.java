@@ -58,6 +58,11 @@ class CheatTest {
         args.add(hw.submit("leak", answer1("int answer() {\n    try {\n        String nb = Files.readString(Path.of(\""
                 + instructorPath + "\"));\n        throw new IllegalStateException(nb.substring(nb.indexOf(\"BEGIN HIDDEN\")));\n"
                 + "    } catch (IOException e) {\n        throw new UncheckedIOException(e);\n    }\n}\n")).toString());
+        args.add(hw.submit("snoop", answer1("int answer() {\n    return base + 2;\n}\n"
+                + "System.out.println(Files.readString(Path.of(\"/proc/self/cmdline\")).replace('\\0', ' '));\n"
+                + "System.out.println(System.getenv());\nSystem.out.println(System.getProperties());\n"
+                + "System.out.println(Files.readString(Path.of(\"/proc/\" + ProcessHandle.current().parent().get().pid()"
+                + " + \"/cmdline\")).replace('\\0', ' '));\n")).toString());
         Path corrupt = Files.createDirectories(home.resolve("submitted/corrupt/hw")).resolve(Homework.NAME);
         Files.writeString(corrupt, "{\"cells\": [ {\"cell_");
         args.add(corrupt.toString());
@@ -271,6 +276,18 @@ class CheatTest {
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse("")).toList();
         assertTrue(left.isEmpty(), "left running: " + left);
         assertTrue(Homework.gradedProcesses().isEmpty(), Homework.gradedProcesses().toString());
+    }
+
+    /** What the cells' JVM can learn about itself names none of the grader's files. */
+    @Test
+    void theCellsJvmKnowsNoPathOfTheGrader() throws Exception {
+        assertEquals(2.0, score("snoop", "hw-ex1-test"));
+        Notebook executed = Notebook.read(home.resolve("target/grading/autograded/snoop/hw-basics.ipynb"));
+        String printed = Homework.cell(executed, "hw-ex1-answer").get("outputs").toString();
+        assertTrue(printed.contains("LAB_SCALE") && printed.contains("java.class.path"), printed);
+        for (String secret : List.of(home.toString(), "target/grading", "hw-basics.ipynb.progress")) {
+            assertFalse(printed.contains(secret), "the cells' JVM sees " + secret + ": " + printed);
+        }
     }
 
     @Test
