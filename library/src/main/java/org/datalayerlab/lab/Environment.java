@@ -20,7 +20,9 @@ public final class Environment {
                 + " (" + System.getProperty("os.arch") + ")");
         add(item, value, "cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         DockerProbe.Result docker = DockerProbe.probe(System.getenv());
-        add(item, value, "Docker reachable", (docker.reachable() ? "yes: " : "no: ") + docker.where());
+        add(item, value, "Docker reachable", docker.reachable()
+                ? "yes: " + docker.where() + (docker.imageProblem() == null ? ", has " + docker.image() : "; " + docker.imageProblem())
+                : "no: " + docker.where());
         try {
             BackendChoice choice = BackendChoice.decide(System.getenv(), () -> docker);
             add(item, value, "backend", choice.backend());
