@@ -44,7 +44,14 @@ public interface Cluster {
     ClusterSpec spec();
 
     /** Waits until every running replica has replayed the primary's current WAL position. */
-    void awaitReplicas(java.time.Duration timeout);
+    default void awaitReplicas(java.time.Duration timeout) {
+        Postgres p = primary();
+        for (Postgres r : replicas()) {
+            if (r.isRunning()) {
+                Replication.awaitReplay(p, r, timeout);
+            }
+        }
+    }
 
     /**
      * Puts a network path between the primary and {@code replica}: a new link to the primary

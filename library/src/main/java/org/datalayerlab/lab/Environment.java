@@ -24,7 +24,7 @@ public final class Environment {
                 ? "yes: " + docker.where() + (docker.imageProblem() == null ? ", has " + docker.image() : "; " + docker.imageProblem())
                 : "no: " + docker.where());
         try {
-            BackendChoice choice = BackendChoice.decide(System.getenv(), () -> docker);
+            BackendChoice choice = BackendChoice.decide(LabConfig.current(), () -> docker);
             add(item, value, "backend", choice.backend());
             add(item, value, "why", choice.reason());
         } catch (LabException e) {

@@ -1,11 +1,13 @@
 package org.datalayerlab.lab;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import org.datalayerlab.lab.net.NetworkLink;
 import org.datalayerlab.lab.server.Backend;
 import org.datalayerlab.lab.server.BackendChoice;
+import org.datalayerlab.lab.server.DockerProbe;
 import org.datalayerlab.lab.server.Reaper;
 
 /**
@@ -25,6 +27,10 @@ import org.datalayerlab.lab.server.Reaper;
  */
 public final class Lab implements AutoCloseable {
 
+    /** Every lab of this JVM not closed yet, oldest first: the library's only process-wide state besides the run directory. */
+    private static final Set<Lab> OPEN = new LinkedHashSet<>();
+    private static boolean hookInstalled;
+
     private final Backend backend;
     private final BackendChoice choice;
     private final List<AutoCloseable> extras = new ArrayList<>();
@@ -35,12 +41,40 @@ public final class Lab implements AutoCloseable {
     private Lab(Backend backend, BackendChoice choice) {
         this.backend = backend;
         this.choice = choice;
-        Reaper.register(this);
+        register(this);
+    }
+
+    private static synchronized void register(Lab lab) {
+        if (!hookInstalled) {
+            Runtime.getRuntime().addShutdownHook(new Thread(Lab::closeAllAtExit, "lab-shutdown"));
+            hookInstalled = true;
+        }
+        OPEN.add(lab);
+    }
+
+    private static synchronized List<Lab> openLabs() {
+        return List.copyOf(OPEN);
+    }
+
+    private static synchronized void unregister(Lab lab) {
+        OPEN.remove(lab);
+    }
+
+    /** On an ordinary JVM exit: close what is open, then delete the run directory (the watchdog covers kill -9). */
+    private static void closeAllAtExit() {
+        for (Lab lab : openLabs()) {
+            try {
+                lab.close();
+            } catch (RuntimeException | Error e) {
+                // exiting anyway: the watchdog or the next start reaps what is left
+            }
+        }
+        Reaper.deleteJvmDir();
     }
 
     /** A lab on the backend LAB_BACKEND selects; prints which one and why. */
     public static Lab start() {
-        Lab lab = start(BackendChoice.fromEnvironment(), System.getenv());
+        Lab lab = start(LabConfig.current());
         System.out.println("Lab backend: " + lab.choice.backend() + " (" + lab.choice.reason() + ")");
         return lab;
     }
@@ -51,25 +85,19 @@ public final class Lab implements AutoCloseable {
      * first stops the servers of the previous run: {@code Lab.closeAll(); Lab lab = Lab.start();}
      */
     public static int closeAll() {
-        int n = 0;
-        for (AutoCloseable open : Reaper.open()) {
-            if (open instanceof Lab l) {
-                l.close();
-                n++;
-            }
-        }
-        return n;
+        List<Lab> open = openLabs();
+        open.forEach(Lab::close);
+        return open.size();
     }
 
     /** A lab on a given backend ("embedded", "containers", "external"), silently. */
     public static Lab start(String backend) {
-        Map<String, String> env = new java.util.HashMap<>(System.getenv());
-        env.put("LAB_BACKEND", backend);
-        return start(BackendChoice.decide(env, () -> org.datalayerlab.lab.server.DockerProbe.probe(env)), env);
+        return start(LabConfig.current().withBackend(backend));
     }
 
-    private static Lab start(BackendChoice choice, Map<String, String> env) {
-        return new Lab(choice.open(env), choice);
+    private static Lab start(LabConfig config) {
+        BackendChoice choice = BackendChoice.decide(config, () -> DockerProbe.probe(System.getenv()));
+        return new Lab(choice.open(config), choice);
     }
 
     /** Which backend this lab runs on, and why. */
@@ -177,7 +205,7 @@ public final class Lab implements AutoCloseable {
             }
             backend.close();
         } finally {
-            Reaper.closed(this);
+            unregister(this);
         }
     }
 

@@ -79,6 +79,23 @@ public interface Postgres {
         return "t".equals(queryString("select pg_is_in_recovery()"));
     }
 
+    /** Its current WAL write position ({@code pg_current_wal_lsn()}, a primary's): a byte offset, see {@link Lsn}. */
+    long walPosition();
+
+    /** How far this standby has replayed (applied) WAL ({@code pg_last_wal_replay_lsn()}). */
+    long replayPosition();
+
+    /** How far this standby has received and flushed WAL ({@code pg_last_wal_receive_lsn()}). */
+    long receivePosition();
+
+    /**
+     * Waits until this standby has replayed {@code position} (e.g. the primary's
+     * {@link #walPosition()} right after a write): the wait-for-LSN fix for read-your-writes.
+     *
+     * @return true if it got there within {@code timeout}
+     */
+    boolean awaitReplay(long position, java.time.Duration timeout);
+
     /** Starts a stopped server and waits until it accepts connections. */
     void start();
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import org.datalayerlab.lab.server.ExternalBackend;
+import org.datalayerlab.lab.server.external.ExternalBackend;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.Table;
 

@@ -1,4 +1,4 @@
-package org.datalayerlab.lab.server;
+package org.datalayerlab.lab.server.containers;
 
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
@@ -13,6 +13,9 @@ import org.datalayerlab.lab.LabException;
 import org.datalayerlab.lab.Postgres;
 import org.datalayerlab.lab.Settings;
 import org.datalayerlab.lab.net.NetworkLink;
+import org.datalayerlab.lab.net.ToxiproxyLink;
+import org.datalayerlab.lab.server.Backend;
+import org.datalayerlab.lab.server.Loopback;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.ToxiproxyContainer;
@@ -73,7 +76,7 @@ public final class ContainersBackend implements Backend {
     synchronized ContainerPostgres startServer(String clusterName, String name, Settings settings) {
         checkOpen();
         String alias = ContainerCommands.alias(clusterName, name);
-        int hostPort = LocalPostgres.freePort();
+        int hostPort = Loopback.freePort();
         return start(new ContainerPostgres(name, alias, hostPort, password,
                 serverContainer(network, alias, hostPort, password, settings)));
     }
@@ -82,7 +85,7 @@ public final class ContainersBackend implements Backend {
     synchronized ContainerPostgres startReplica(String clusterName, String name, ContainerPostgres upstream, Settings settings) {
         checkOpen();
         String alias = ContainerCommands.alias(clusterName, name);
-        int hostPort = LocalPostgres.freePort();
+        int hostPort = Loopback.freePort();
         return start(new ContainerPostgres(name, alias, hostPort, password,
                 replicaContainer(network, alias, hostPort, upstream.alias(), replicationPassword, name, settings)));
     }

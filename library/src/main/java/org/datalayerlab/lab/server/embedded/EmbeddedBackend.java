@@ -1,4 +1,4 @@
-package org.datalayerlab.lab.server;
+package org.datalayerlab.lab.server.embedded;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +10,9 @@ import org.datalayerlab.lab.Postgres;
 import org.datalayerlab.lab.Settings;
 import org.datalayerlab.lab.net.NetworkLink;
 import org.datalayerlab.lab.net.NetworkLinks;
+import org.datalayerlab.lab.server.Backend;
+import org.datalayerlab.lab.server.Files2;
+import org.datalayerlab.lab.server.Reaper;
 
 /** Real PostgreSQL 17 processes on this machine (binaries from Maven Central), one directory per lab. */
 public final class EmbeddedBackend implements Backend {
@@ -47,7 +50,7 @@ public final class EmbeddedBackend implements Backend {
 
     @Override
     public Cluster cluster(String name, ClusterSpec spec) {
-        return LocalCluster.create(this, name, spec);
+        return EmbeddedCluster.create(this, name, spec);
     }
 
     @Override
