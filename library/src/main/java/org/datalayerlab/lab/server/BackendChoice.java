@@ -80,7 +80,7 @@ public record BackendChoice(String backend, String reason) {
             case "embedded" -> new EmbeddedBackend();
             case "external" -> ExternalBackend.from(config);
             // loaded only here, so Testcontainers stays untouched (and silent) on other backends
-            case "containers" -> new ContainersBackend();
+            case "containers" -> ContainersBackend.open(config);
             default -> throw new IllegalStateException(backend);
         };
     }

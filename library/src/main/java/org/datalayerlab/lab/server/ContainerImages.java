@@ -3,6 +3,7 @@ package org.datalayerlab.lab.server;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import org.datalayerlab.lab.LabConfig;
 
 /**
  * The images the containers backend runs and whether the engine has them. PostgreSQL's image is
@@ -18,10 +19,9 @@ public final class ContainerImages {
     private ContainerImages() {
     }
 
-    /** LAB_POSTGRES_IMAGE, else the official postgres:17. */
+    /** LAB_POSTGRES_IMAGE, else the official postgres:17 (read by LabConfig, with every LAB_* variable). */
     public static String postgres(Map<String, String> env) {
-        String configured = env.get("LAB_POSTGRES_IMAGE");
-        return configured == null || configured.isBlank() ? DEFAULT_POSTGRES : configured.trim();
+        return LabConfig.from(env).postgresImage();
     }
 
     /** Null if the engine has {@code image} or pulls it within {@code budget}; else why not, in one line. */
@@ -39,7 +39,7 @@ public final class ContainerImages {
     }
 
     /** True if the engine has the image now (no pull). */
-    static boolean present(String dockerHost, String image) {
+    public static boolean present(String dockerHost, String image) {
         try {
             return DockerProbe.hasImage(dockerHost, image);
         } catch (IOException e) {

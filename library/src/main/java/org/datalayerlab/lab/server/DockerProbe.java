@@ -56,7 +56,7 @@ public final class DockerProbe {
     }
 
     /** An HTTP answer: status code and body. */
-    record Response(int status, String body) {
+    public record Response(int status, String body) {
     }
 
     private DockerProbe() {
@@ -103,7 +103,7 @@ public final class DockerProbe {
     }
 
     /** True if the engine at {@code unix:///path} or {@code tcp://host:port} answers /_ping with 200. */
-    static boolean ping(String dockerHost) {
+    public static boolean ping(String dockerHost) {
         try {
             return call(dockerHost, "GET", "/_ping", CALL_TIMEOUT).status() == 200;
         } catch (IOException | RuntimeException e) {
@@ -155,7 +155,7 @@ public final class DockerProbe {
      * One HTTP/1.0 request (so the engine answers without chunking and closes the connection),
      * on a non-blocking channel with a deadline: a hung engine or a slow pull cannot block the caller.
      */
-    static Response call(String dockerHost, String method, String path, Duration timeout) throws IOException {
+    public static Response call(String dockerHost, String method, String path, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         SocketAddress address;
         SocketChannel ch;

@@ -1,11 +1,17 @@
 package org.datalayerlab.lab.server.containers;
 
+import java.time.Duration;
 import org.datalayerlab.lab.ClusterSpec;
+import org.datalayerlab.lab.LabException;
+import org.datalayerlab.lab.Postgres;
 import org.datalayerlab.lab.Settings;
+import org.datalayerlab.lab.Wait;
+import org.datalayerlab.lab.net.NetworkLink;
+import org.datalayerlab.lab.server.Loopback;
 import org.datalayerlab.lab.server.StreamingCluster;
 
 /**
- * A primary and streaming replicas in containers on the lab's Docker network. The image ships
+ * A primary and streaming replicas in containers, all on this machine's loopback. The image ships
  * pg_basebackup, so a replica is a container that takes a base backup through its slot at first
  * start (see {@link ContainerCommands#replicaScript}); re-pointing rewrites the file its
  * postgresql.conf includes.
@@ -27,7 +33,7 @@ final class ContainerCluster extends StreamingCluster<ContainerPostgres> {
 
     @Override
     protected ContainerPostgres startPrimary(Settings settings) {
-        ContainerPostgres p = backend.startServer(name, "primary", settings);
+        ContainerPostgres p = backend.startServer("primary", settings);
         p.execute(ContainerCommands.createReplicationRoleSql(backend.replicationPassword()));
         return p;
     }
@@ -35,17 +41,34 @@ final class ContainerCluster extends StreamingCluster<ContainerPostgres> {
     /** Its postgresql.conf is the upstream's (the base backup copies it) with {@code settings} appended. */
     @Override
     protected ContainerPostgres startReplica(ContainerPostgres upstream, String replicaName, Settings settings) {
-        return backend.startReplica(name, replicaName, upstream, settings);
+        return backend.startReplica(replicaName, upstream, settings);
     }
 
     @Override
     protected void pointAt(ContainerPostgres standby, ContainerPostgres upstream) {
         standby.writeReplicationConf(upstream == null ? ContainerCommands.noReplicationConf()
-                : ContainerCommands.replicationConf(upstream.alias(), backend.replicationPassword(), standby.name()));
+                : ContainerCommands.replicationConf(Loopback.HOST, upstream.port(), backend.replicationPassword(), standby.name()));
     }
 
+    /**
+     * A link to the primary (Toxiproxy or the in-JVM proxy, both on 127.0.0.1, which the replica's
+     * container shares) that the replica's primary_conninfo is re-pointed through.
+     */
     @Override
-    protected String whereReached(ContainerPostgres upstream) {
-        return upstream.alias() + " on the lab's Docker network";
+    public synchronized NetworkLink replicationLink(Postgres target) {
+        ContainerPostgres replica = replicaOf(target, "replicationLink");
+        ContainerPostgres primary = currentPrimary();
+        if (!replica.isRunning() || !primary.isRunning()) {
+            throw new LabException("replicationLink(" + replica.name() + "): start the primary and the replica first");
+        }
+        NetworkLink link = backend.link(primary);
+        // a reload with a new primary_conninfo makes the standby reconnect (PostgreSQL 13 and later)
+        replica.writeReplicationConf(ContainerCommands.replicationConf(link.host(), link.port(),
+                backend.replicationPassword(), replica.name()));
+        String sql = "select count(*) from pg_stat_wal_receiver where status = 'streaming' and sender_port = " + link.port();
+        Wait.upTo(STREAMING_TIMEOUT).every(Duration.ofMillis(5)).until(() -> replica.queryLong(sql) > 0,
+                () -> replica.name() + " did not start streaming through port " + link.port());
+        awaitStreaming(replica.name());
+        return link;
     }
 }
