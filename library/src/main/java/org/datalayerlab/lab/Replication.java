@@ -21,6 +21,8 @@ public final class Replication {
     /** The probe table written on the primary and read on replicas by the time-based measurements. */
     public static final String PROBE_TABLE = Probe.TABLE;
 
+    private static final Duration VISIBILITY_POLL = Duration.ofMillis(1);
+
     private Replication() {
     }
 
@@ -116,18 +118,17 @@ public final class Replication {
             read.setLong(1, id);
             insert.executeUpdate();
             long committed = System.nanoTime();
-            long deadline = committed + timeout.toNanos();
-            while (true) {
+            // a pause of 1 ms between reads: the answer is at most that late, and the replica is not flooded
+            boolean seen = Wait.upTo(timeout).every(VISIBILITY_POLL).check(() -> {
                 try (ResultSet rs = read.executeQuery()) {
-                    if (rs.next()) {
-                        return Duration.ofNanos(System.nanoTime() - committed);
-                    }
+                    return rs.next();
                 }
-                if (System.nanoTime() > deadline) {
-                    throw new LabException("a row written on " + primary.name() + " was not visible on " + replica.name()
-                            + " within " + timeout.toMillis() + " ms");
-                }
+            });
+            if (!seen) {
+                throw new LabException("a row written on " + primary.name() + " was not visible on " + replica.name()
+                        + " within " + timeout.toMillis() + " ms");
             }
+            return Duration.ofNanos(System.nanoTime() - committed);
         } catch (SQLException e) {
             throw new LabException("timeToVisible(" + primary.name() + ", " + replica.name() + "): " + e.getMessage(), e);
         }
