@@ -10,7 +10,7 @@ import javax.sql.DataSource;
  * one-line query helpers, configuration and (where the backend controls the process) its life
  * cycle. Errors from SQL come back as unchecked {@link LabException}s so notebook cells stay short.
  */
-public interface Postgres {
+public interface Postgres extends AutoCloseable {
 
     /** A short name: "pg1", "primary", "replica2" (the replica's application_name). */
     String name();
@@ -56,6 +56,16 @@ public interface Postgres {
 
     /** The first column of every row as text. */
     List<String> queryStrings(String sql);
+
+    /**
+     * Runs one SQL statement (with {@code ?} parameters) on a pooled connection and returns what
+     * it returned as a Tablesaw table, shown as HTML in a notebook:
+     * {@code server.sql("select * from pg_stat_activity where state = ?", "active")}. A statement
+     * without rows (INSERT, CREATE ...) gives a one-row table with the count of rows it changed.
+     */
+    default tech.tablesaw.api.Table sql(String sql, Object... parameters) {
+        return SqlTable.run(this, sql, parameters);
+    }
 
     /** {@code SHOW name}. */
     default String show(String name) {
@@ -105,6 +115,17 @@ public interface Postgres {
     default void restart() {
         stop();
         start();
+    }
+
+    /**
+     * Stops the server if it runs (try-with-resources in a cell); {@link #start()} brings it back
+     * until the lab closes. A server the lab does not control (external backend) only closes its pools.
+     */
+    @Override
+    default void close() {
+        if (isRunning()) {
+            stop();
+        }
     }
 
     /** Crashes the server: SIGKILL to the postmaster and all its processes. {@link #start()} recovers it. */

@@ -193,6 +193,12 @@ public final class ExternalBackend implements Backend {
         void release() {
             closePools();
         }
+
+        /** The lab does not own this server: closing it only lets go of its connections. */
+        @Override
+        public void close() {
+            closePools();
+        }
     }
 
     /** A primary and replicas the user set up; the lab can read them but not change the topology. */
