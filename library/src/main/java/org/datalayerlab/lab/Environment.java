@@ -21,7 +21,7 @@ public final class Environment {
         add(item, value, "cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         DockerProbe.Result docker = DockerProbe.probe(System.getenv());
         add(item, value, "Docker reachable", docker.reachable()
-                ? "yes: " + docker.where() + (docker.imageProblem() == null ? ", has " + docker.image() : "; " + docker.imageProblem())
+                ? "yes: " + docker.where() + (docker.problem() == null ? ", has " + docker.image() : "; " + docker.problem())
                 : "no: " + docker.where());
         try {
             BackendChoice choice = BackendChoice.decide(LabConfig.current(), () -> docker);

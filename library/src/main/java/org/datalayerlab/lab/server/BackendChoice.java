@@ -37,7 +37,7 @@ public record BackendChoice(String backend, String reason) {
                             + " and has " + d.image());
                 }
                 return new BackendChoice("embedded", "LAB_BACKEND=auto and " + (d.reachable()
-                        ? "the Docker engine at " + d.where() + " cannot run it: " + d.imageProblem()
+                        ? "the Docker engine at " + d.where() + " cannot run the lab's servers: " + d.problem()
                         : "no Docker engine answered (" + d.where() + ")") + ": PostgreSQL 17 runs as local processes");
             }
             case "embedded" -> {
@@ -52,10 +52,11 @@ public record BackendChoice(String backend, String reason) {
                 }
                 if (!d.ready()) {
                     throw new LabException("LAB_BACKEND=containers, but the Docker engine at " + d.where()
-                            + " cannot run the PostgreSQL image: " + d.imageProblem() + ". Either get the image:"
-                            + " docker pull " + d.image() + " (or build the lab's own with containers/build-images and"
-                            + " set LAB_POSTGRES_IMAGE=datalayerlab/postgres:17); or use LAB_BACKEND=embedded"
-                            + " to run PostgreSQL as local processes.");
+                            + " cannot run the lab's servers: " + d.problem() + ". " + (d.imageMissing()
+                            ? "Either get the image: docker pull " + d.image() + " (or build the lab's own with"
+                                    + " containers/build-images and set LAB_POSTGRES_IMAGE=datalayerlab/postgres:17); or use"
+                            : "Either use a Docker Engine running on this machine (Linux, rootful); or use")
+                            + " LAB_BACKEND=embedded to run PostgreSQL as local processes.");
                 }
                 return new BackendChoice("containers", "LAB_BACKEND=containers, a Docker engine answered at " + d.where()
                         + " and has " + d.image());

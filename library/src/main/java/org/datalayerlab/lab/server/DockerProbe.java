@@ -40,18 +40,24 @@ public final class DockerProbe {
      * @param where        where we looked (one line for a learner)
      * @param dockerHost   the engine's address (unix:///... or tcp://...), or null if none answered
      * @param image        the PostgreSQL image the containers backend would run (LAB_POSTGRES_IMAGE)
-     * @param imageProblem null when the engine has the image; else why not (absent and the pull failed)
+     * @param problem      null when the containers backend can run there; else why not, in one line (the engine
+     *                     does not share this machine's network, or the image is absent and the pull failed)
      */
-    public record Result(boolean reachable, String where, String dockerHost, String image, String imageProblem) {
+    public record Result(boolean reachable, String where, String dockerHost, String image, String problem) {
 
         /** An engine that answered (or not), with the image question left out (tests). */
         public Result(boolean reachable, String where) {
             this(reachable, where, null, ContainerImages.DEFAULT_POSTGRES, null);
         }
 
+        /** The problem is the image: absent, and the pull failed. */
+        public boolean imageMissing() {
+            return problem != null && problem.startsWith(image + " ");
+        }
+
         /** The engine answers and holds the PostgreSQL image: the containers backend can run. */
         public boolean ready() {
-            return reachable && imageProblem == null;
+            return reachable && problem == null;
         }
     }
 
@@ -99,7 +105,35 @@ public final class DockerProbe {
         if (found == null) {
             return new Result(false, where, null, image, null);
         }
-        return new Result(true, where, found, image, ContainerImages.ensure(found, image, PULL_BUDGET));
+        String problem = networkProblem(found);
+        return new Result(true, where, found, image, problem != null ? problem : ContainerImages.ensure(found, image, PULL_BUDGET));
+    }
+
+    /**
+     * Null if the engine's containers share this machine's network (servers listen on its 127.0.0.1,
+     * see ContainersBackend); else why not: a remote engine, Docker Desktop's VM, rootless Docker's namespace.
+     */
+    static String networkProblem(String dockerHost) {
+        if (dockerHost.startsWith("tcp://")) {
+            String host = URI.create(dockerHost).getHost();
+            if (!List.of("127.0.0.1", "localhost", "::1", "[::1]").contains(host)) {
+                return "the engine runs on " + host + ", and the lab's servers listen on this machine's 127.0.0.1";
+            }
+        }
+        try {
+            String info = call(dockerHost, "GET", "/info", CALL_TIMEOUT).body();
+            if (info.contains("\"OperatingSystem\":\"Docker Desktop")) {
+                return "Docker Desktop runs containers in a VM, whose 127.0.0.1 is not this machine's (the lab's servers"
+                        + " listen there)";
+            }
+            if (info.contains("name=rootless")) {
+                return "rootless Docker gives containers a network namespace of their own, whose 127.0.0.1 is not this"
+                        + " machine's (the lab's servers listen there)";
+            }
+            return null;
+        } catch (IOException e) {
+            return "the engine did not answer GET /info: " + e.getMessage();
+        }
     }
 
     /** True if the engine at {@code unix:///path} or {@code tcp://host:port} answers /_ping with 200. */

@@ -29,7 +29,7 @@ public final class BackendBenchmark {
         DockerProbe.Result d = DockerProbe.probe(System.getenv());
         if (!d.ready()) {
             throw new LabException("the containers side needs a Docker engine with the PostgreSQL image: "
-                    + (d.reachable() ? d.imageProblem() : "none answered (" + d.where() + ")"));
+                    + (d.reachable() ? d.problem() : "none answered (" + d.where() + ")"));
         }
         Map<String, Map<String, List<Double>>> ms = new LinkedHashMap<>();
         for (String b : BACKENDS) {

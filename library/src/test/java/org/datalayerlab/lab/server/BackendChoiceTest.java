@@ -122,7 +122,7 @@ class BackendChoiceTest {
             Map<String, String> env = Map.of("DOCKER_HOST", engine.dockerHost, "LAB_POSTGRES_IMAGE", "datalayerlab/postgres:17");
             DockerProbe.Result r = DockerProbe.probe(env);
             assertTrue(r.ready(), r.toString());
-            assertEquals(List.of("GET /_ping", "GET /images/datalayerlab/postgres:17/json"), engine.requests);
+            assertEquals(List.of("GET /_ping", "GET /info", "GET /images/datalayerlab/postgres:17/json"), engine.requests);
             BackendChoice auto = BackendChoice.decide(env, () -> r);
             assertEquals("containers", auto.backend());
             assertTrue(auto.reason().contains("has datalayerlab/postgres:17"), auto.reason());
@@ -139,7 +139,7 @@ class BackendChoiceTest {
             DockerProbe.Result r = DockerProbe.probe(env);
             assertTrue(r.reachable() && !r.ready(), r.toString());
             assertEquals("postgres:17", r.image());
-            assertTrue(r.imageProblem().contains("no such host"), r.imageProblem());
+            assertTrue(r.problem().contains("no such host"), r.problem());
             assertTrue(engine.requests.contains("POST /images/create?fromImage=postgres%3A17"), engine.requests.toString());
 
             BackendChoice auto = BackendChoice.decide(env, () -> r);
@@ -152,6 +152,25 @@ class BackendChoiceTest {
             assertTrue(e.getMessage().contains("docker pull postgres:17"), e.getMessage());
             assertTrue(e.getMessage().contains("containers/build-images"), e.getMessage());
             assertTrue(e.getMessage().contains("LAB_BACKEND=embedded"), e.getMessage());
+        }
+    }
+
+    /** Docker Desktop's containers do not share this machine's loopback: auto takes embedded and says why. */
+    @Test
+    void dockerDesktopIsNotUsed(@TempDir Path dir) throws Exception {
+        try (FakeEngine engine = new FakeEngine(dir.resolve("docker.sock"), r -> r.startsWith("GET /info")
+                ? new String[] {"200", "{\"ID\":\"x\",\"OperatingSystem\":\"Docker Desktop\",\"OSType\":\"linux\"}"}
+                : new String[] {"200", "OK"})) {
+            Map<String, String> env = Map.of("DOCKER_HOST", engine.dockerHost);
+            DockerProbe.Result r = DockerProbe.probe(env);
+            assertFalse(r.ready());
+            assertFalse(r.imageMissing());
+            BackendChoice auto = BackendChoice.decide(env, () -> r);
+            assertEquals("embedded", auto.backend());
+            assertTrue(auto.reason().contains("Docker Desktop runs containers in a VM"), auto.reason());
+            LabException e = assertThrows(LabException.class,
+                    () -> BackendChoice.decide(Map.of("LAB_BACKEND", "containers"), () -> r));
+            assertTrue(e.getMessage().contains("LAB_BACKEND=embedded") && !e.getMessage().contains("docker pull"), e.getMessage());
         }
     }
 

@@ -72,7 +72,7 @@ public final class ContainersBackend implements Backend {
         DockerProbe.Result d = DockerProbe.probe(System.getenv());
         if (!d.ready()) {
             throw new LabException("the Docker engine " + (d.reachable() ? "cannot run " + config.postgresImage() + ": "
-                    + d.imageProblem() : "no longer answers (" + d.where() + ")"));
+                    + d.problem() : "no longer answers (" + d.where() + ")"));
         }
         RyukSwitch.useOnlyIfPresent(d.dockerHost());
         LabContainers.reapAbandoned(d.dockerHost());

@@ -26,7 +26,7 @@ class ContainersLeftBehindTest {
     @BeforeAll
     static void engineWithImage() {
         DockerProbe.Result d = DockerProbe.probe(System.getenv());
-        assumeTrue(d.ready(), "no Docker engine with the PostgreSQL image: " + d.where() + " " + d.imageProblem());
+        assumeTrue(d.ready(), "no Docker engine with the PostgreSQL image: " + d.where() + " " + d.problem());
         dockerHost = d.dockerHost();
     }
 

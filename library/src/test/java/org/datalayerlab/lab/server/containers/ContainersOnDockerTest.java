@@ -31,7 +31,7 @@ class ContainersOnDockerTest {
     @BeforeAll
     static void engineWithImage() {
         DockerProbe.Result d = DockerProbe.probe(System.getenv());
-        assumeTrue(d.ready(), "no Docker engine with the PostgreSQL image: " + d.where() + " " + d.imageProblem());
+        assumeTrue(d.ready(), "no Docker engine with the PostgreSQL image: " + d.where() + " " + d.problem());
         dockerHost = d.dockerHost();
     }
 
