@@ -145,6 +145,9 @@ public final class ContainersBackend implements Backend {
                 .withEnv("POSTGRES_USER", ContainerCommands.SUPERUSER)
                 .withEnv("POSTGRES_PASSWORD", password)
                 .withEnv("POSTGRES_DB", "postgres")
+                // a lab's data directory lives as long as its container: initdb need not fsync its ~1000 new files
+                // (commits still do: fsync stays on)
+                .withEnv("POSTGRES_INITDB_ARGS", "--no-sync")
                 .withCopyToContainer(Transferable.of(ContainerCommands.initScript(settings), 0755), ContainerCommands.INIT_SCRIPT)
                 // present on every server, so PostgreSQL has nothing to report missing and a promotion only rewrites it
                 .withCopyToContainer(Transferable.of(ContainerCommands.noReplicationConf()), ContainerCommands.REPLICATION_CONF)
@@ -224,7 +227,7 @@ public final class ContainersBackend implements Backend {
         }
     }
 
-    /** Removes every container (newest first, with its data) and the Toxiproxy container. */
+    /** Removes every container (with its data) and the Toxiproxy container. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -239,12 +242,30 @@ public final class ContainersBackend implements Backend {
                 first = first == null ? e : first;
             }
         }
-        for (int i = servers.size() - 1; i >= 0; i--) {
+        // all at once: removing a container's files takes about a second each on a busy machine
+        List<Thread> removals = new ArrayList<>();
+        List<RuntimeException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (ContainerPostgres pg : servers) {
+            Thread t = new Thread(() -> {
+                try {
+                    pg.destroy();
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            }, "lab-remove-" + pg.name());
+            t.start();
+            removals.add(t);
+        }
+        for (Thread t : removals) {
             try {
-                servers.get(i).destroy();
-            } catch (RuntimeException e) {
-                first = first == null ? e : first;
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
+        }
+        if (!failures.isEmpty()) {
+            first = first == null ? failures.get(0) : first;
         }
         try {
             if (toxiproxy != null) {
