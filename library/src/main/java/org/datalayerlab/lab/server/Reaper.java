@@ -179,19 +179,28 @@ public final class Reaper {
                 "done",
                 "if [ -n \"$pids\" ]; then kill -QUIT $pids 2>/dev/null; sleep 1; kill -KILL $pids 2>/dev/null; fi",
                 "rm -rf \"$fast\" \"$dir\"");
-        List<String> command = new java.util.ArrayList<>();
+        startDetached(List.of("/bin/sh", "-c", script, "lab-watchdog", Long.toString(jvmPid), dir.toString(), fast.toString()),
+                "the lab's watchdog process (/bin/sh)");
+    }
+
+    /**
+     * Starts a watchdog-like process in its own session (setsid, where there is one), so that a signal
+     * to the JVM's process group does not take it along; no input, output discarded.
+     */
+    public static void startDetached(List<String> command, String what) {
+        List<String> full = new java.util.ArrayList<>();
         if (new File("/usr/bin/setsid").canExecute()) {
-            command.add("/usr/bin/setsid");
+            full.add("/usr/bin/setsid");
         }
-        command.addAll(List.of("/bin/sh", "-c", script, "lab-watchdog", Long.toString(jvmPid), dir.toString(), fast.toString()));
+        full.addAll(command);
         try {
-            new ProcessBuilder(command)
+            new ProcessBuilder(full)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
         } catch (IOException e) {
-            throw new LabException("could not start the lab's watchdog process (/bin/sh): " + e.getMessage(), e);
+            throw new LabException("could not start " + what + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,11 +1,7 @@
 package org.datalayerlab.lab.server.containers;
 
-import java.time.Duration;
 import org.datalayerlab.lab.ClusterSpec;
-import org.datalayerlab.lab.LabException;
-import org.datalayerlab.lab.Postgres;
 import org.datalayerlab.lab.Settings;
-import org.datalayerlab.lab.Wait;
 import org.datalayerlab.lab.net.NetworkLink;
 import org.datalayerlab.lab.server.Loopback;
 import org.datalayerlab.lab.server.StreamingCluster;
@@ -50,25 +46,15 @@ final class ContainerCluster extends StreamingCluster<ContainerPostgres> {
                 : ContainerCommands.replicationConf(Loopback.HOST, upstream.port(), backend.replicationPassword(), standby.name()));
     }
 
-    /**
-     * A link to the primary (Toxiproxy or the in-JVM proxy, both on 127.0.0.1, which the replica's
-     * container shares) that the replica's primary_conninfo is re-pointed through.
-     */
+    /** Toxiproxy or the in-JVM proxy: either listens on 127.0.0.1, which the replica's container shares. */
     @Override
-    public synchronized NetworkLink replicationLink(Postgres target) {
-        ContainerPostgres replica = replicaOf(target, "replicationLink");
-        ContainerPostgres primary = currentPrimary();
-        if (!replica.isRunning() || !primary.isRunning()) {
-            throw new LabException("replicationLink(" + replica.name() + "): start the primary and the replica first");
-        }
-        NetworkLink link = backend.link(primary);
-        // a reload with a new primary_conninfo makes the standby reconnect (PostgreSQL 13 and later)
-        replica.writeReplicationConf(ContainerCommands.replicationConf(link.host(), link.port(),
-                backend.replicationPassword(), replica.name()));
-        String sql = "select count(*) from pg_stat_wal_receiver where status = 'streaming' and sender_port = " + link.port();
-        Wait.upTo(STREAMING_TIMEOUT).every(Duration.ofMillis(5)).until(() -> replica.queryLong(sql) > 0,
-                () -> replica.name() + " did not start streaming through port " + link.port());
-        awaitStreaming(replica.name());
-        return link;
+    protected NetworkLink linkTo(ContainerPostgres upstream) {
+        return backend.link(upstream);
+    }
+
+    @Override
+    protected void pointThrough(ContainerPostgres standby, ContainerPostgres upstream, NetworkLink link) {
+        standby.writeReplicationConf(ContainerCommands.replicationConf(link.host(), link.port(),
+                backend.replicationPassword(), standby.name()));
     }
 }

@@ -1,6 +1,5 @@
 package org.datalayerlab.lab.server.containers;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -98,22 +97,9 @@ public final class LabContainers {
         } catch (Exception e) {
             throw new LabException("could not find the library's classes for the container watchdog: " + e.getMessage(), e);
         }
-        List<String> command = new ArrayList<>();
-        if (new File("/usr/bin/setsid").canExecute()) {
-            command.add("/usr/bin/setsid");
-        }
-        command.addAll(List.of(java, "-Xmx32m", "-XX:TieredStopAtLevel=1", "-cp", classes, LabContainers.class.getName(),
-                Reaper.jvmId(), dockerHost));
-        try {
-            new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            watchdogStarted = true;
-        } catch (IOException e) {
-            throw new LabException("could not start the container watchdog (" + java + "): " + e.getMessage(), e);
-        }
+        Reaper.startDetached(List.of(java, "-Xmx32m", "-XX:TieredStopAtLevel=1", "-cp", classes,
+                LabContainers.class.getName(), Reaper.jvmId(), dockerHost), "the container watchdog (" + java + ")");
+        watchdogStarted = true;
     }
 
     /** The watchdog: {@code LabContainers <jvmId> <dockerHost>}. Polls the JVM every 0.2 s; when it is gone, removes its containers. */

@@ -3,7 +3,6 @@ package org.datalayerlab.lab.server.containers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -25,9 +24,7 @@ class ContainersLeftBehindTest {
 
     @BeforeAll
     static void engineWithImage() {
-        DockerProbe.Result d = DockerProbe.probe(System.getenv());
-        assumeTrue(d.ready(), "no Docker engine with the PostgreSQL image: " + d.where() + " " + d.problem());
-        dockerHost = d.dockerHost();
+        dockerHost = ContainersOnDockerTest.readyEngine();
     }
 
     record Child(Process jvm, String jvmId) {

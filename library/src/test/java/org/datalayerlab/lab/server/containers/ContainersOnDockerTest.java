@@ -30,9 +30,14 @@ class ContainersOnDockerTest {
 
     @BeforeAll
     static void engineWithImage() {
+        dockerHost = readyEngine();
+    }
+
+    /** The engine's address; skips the calling test class where none with the image answers. */
+    static String readyEngine() {
         DockerProbe.Result d = DockerProbe.probe(System.getenv());
         assumeTrue(d.ready(), "no Docker engine with the PostgreSQL image: " + d.where() + " " + d.problem());
-        dockerHost = d.dockerHost();
+        return d.dockerHost();
     }
 
     @Test
