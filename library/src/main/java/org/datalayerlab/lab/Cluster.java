@@ -58,6 +58,22 @@ public interface Cluster extends AutoCloseable {
         awaitReplicas(java.time.Duration.ofSeconds(60));
     }
 
+    /**
+     * Time until a row committed on the primary can be read on {@code replica}, from the moment
+     * the commit was acknowledged (when a client would read its own write); fails after 10 s.
+     */
+    default java.time.Duration timeToVisible(Postgres replica) {
+        return Replication.timeToVisible(primary(), replica, java.time.Duration.ofSeconds(10));
+    }
+
+    /**
+     * A read-your-writes measurement from the primary to {@code replica}: configure it, then
+     * {@code run()}, e.g. {@code cluster.readAfterWrite(replica).attempts(100).run().staleRate()}.
+     */
+    default ReadAfterWrite readAfterWrite(Postgres replica) {
+        return Replication.readAfterWrite(primary(), replica);
+    }
+
     /** {@code pg_stat_replication} on the primary as a table: one row per standby, state, sync_state, lags in bytes. */
     default tech.tablesaw.api.Table status() {
         return Replication.status(primary());

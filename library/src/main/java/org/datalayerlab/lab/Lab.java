@@ -7,6 +7,7 @@ import java.util.Set;
 import org.datalayerlab.lab.net.NetworkLink;
 import org.datalayerlab.lab.server.Backend;
 import org.datalayerlab.lab.server.BackendChoice;
+import org.datalayerlab.lab.server.Cleanup;
 import org.datalayerlab.lab.server.DockerProbe;
 import org.datalayerlab.lab.server.Reaper;
 
@@ -18,7 +19,7 @@ import org.datalayerlab.lab.server.Reaper;
  * try (Lab lab = Lab.start()) {
  *     Cluster c = lab.cluster(2);                 // primary + 2 asynchronous streaming replicas
  *     c.primary().execute("create table t(id int)");
- *     long lag = Replication.lagBytes(c.primary(), c.replica(0));
+ *     long lag = c.lag(c.replica(0));            // bytes of WAL replica1 has not replayed yet
  * }
  * }</pre>
  *
@@ -34,6 +35,8 @@ public final class Lab implements AutoCloseable {
     private final Backend backend;
     private final BackendChoice choice;
     private final List<AutoCloseable> extras = new ArrayList<>();
+    private final List<Postgres> madeServers = new ArrayList<>();
+    private final List<Cluster> madeClusters = new ArrayList<>();
     private int servers;
     private int clusters;
     private boolean closed;
@@ -114,7 +117,7 @@ public final class Lab implements AutoCloseable {
     /** One server with the given settings, e.g. {@code Settings.of("max_connections", "20")}. */
     public synchronized Postgres postgres(Settings settings) {
         checkOpen();
-        return backend.postgres("pg" + (++servers), settings);
+        return remember(backend.postgres("pg" + (++servers), settings));
     }
 
     /** {@code n} independent servers (e.g. shards), named pg1, pg2, ... */
@@ -141,7 +144,9 @@ public final class Lab implements AutoCloseable {
     /** A cluster as specified, e.g. {@code ClusterSpec.replicas(2).synchronous("ANY 1")}. */
     public synchronized Cluster cluster(ClusterSpec spec) {
         checkOpen();
-        return backend.cluster("cluster" + (++clusters), spec);
+        Cluster cluster = backend.cluster("cluster" + (++clusters), spec);
+        madeClusters.add(cluster);
+        return cluster;
     }
 
     /**
@@ -151,6 +156,27 @@ public final class Lab implements AutoCloseable {
     public synchronized NetworkLink link(Postgres server) {
         checkOpen();
         return backend.link(server);
+    }
+
+    /** What {@link Postgres#link()} calls: a link from the open lab that made {@code server}. */
+    static NetworkLink linkTo(Postgres server) {
+        for (Lab lab : openLabs()) {
+            if (lab.made(server)) {
+                return lab.link(server);
+            }
+        }
+        throw new LabException(server.name() + ".link(): no open lab made this server (was its lab closed?);"
+                + " start a lab and make the server with lab.postgres() or lab.cluster(...)");
+    }
+
+    private synchronized Postgres remember(Postgres server) {
+        madeServers.add(server);
+        return server;
+    }
+
+    /** A server this lab made, alone or in one of its clusters (replicas added later included). */
+    private synchronized boolean made(Postgres server) {
+        return madeServers.contains(server) || madeClusters.stream().anyMatch(c -> c.servers().contains(server));
     }
 
     /** An embedded Redis server on 127.0.0.1 (no persistence), stopped with the lab. */
@@ -197,13 +223,8 @@ public final class Lab implements AutoCloseable {
         }
         closed = true;
         try {
-            for (int i = extras.size() - 1; i >= 0; i--) {
-                try {
-                    extras.get(i).close();
-                } catch (Exception e) {
-                    // keep closing the rest: servers matter more than a client
-                }
-            }
+            // a client that fails to close matters less than the servers: carry on, and drop its failure
+            new Cleanup().closeNewestFirst(extras);
             backend.close();
         } finally {
             unregister(this);

@@ -67,6 +67,15 @@ public interface Postgres extends AutoCloseable {
         return SqlTable.run(this, sql, parameters);
     }
 
+    /**
+     * A TCP path to this server that can be delayed, throttled or cut while traffic flows (the
+     * same as {@code lab.link(server)}): connect through {@code link.host()}, {@code link.port()}.
+     * Closed with the lab that made the server.
+     */
+    default org.datalayerlab.lab.net.NetworkLink link() {
+        return Lab.linkTo(this);
+    }
+
     /** {@code SHOW name}. */
     default String show(String name) {
         Settings.checkName(name);

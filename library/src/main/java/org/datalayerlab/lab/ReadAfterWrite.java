@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.datalayerlab.lab.measure.Result;
 import tech.tablesaw.api.DoubleColumn;
@@ -130,20 +129,21 @@ public final class ReadAfterWrite {
 
     /** How many write-then-read pairs (default 100). */
     public ReadAfterWrite attempts(int attempts) {
-        if (attempts < 1) {
-            throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
-        }
-        this.attempts = attempts;
+        this.attempts = check(attempts, attempts >= 1, "attempts must be at least 1");
         return this;
     }
 
     /** Time between the commit and the read (default 0: read at once). */
     public ReadAfterWrite pause(Duration pause) {
-        if (pause == null || pause.isNegative()) {
-            throw new IllegalArgumentException("pause must be zero or positive, got " + pause);
-        }
-        this.pause = pause;
+        this.pause = check(pause, pause != null && !pause.isNegative(), "pause must be zero or positive");
         return this;
+    }
+
+    private static <T> T check(T value, boolean ok, String rule) {
+        if (!ok) {
+            throw new IllegalArgumentException(rule + ", got " + value);
+        }
+        return value;
     }
 
     /** Where reads go (default {@link #replica()}). */
@@ -189,7 +189,8 @@ public final class ReadAfterWrite {
                 long t1 = System.nanoTime();
                 writes.recordValue(t1 - t0);
                 if (!pause.isZero()) {
-                    LockSupport.parkNanos(pause.toNanos());
+                    // Thread.sleep, not parkNanos: a park may return early, and a short pause would read stale rows
+                    Thread.sleep(pause.toMillis(), (int) (pause.toNanos() % 1_000_000));
                 }
                 long t2 = System.nanoTime();
                 Connection from = route.pick(w, r);
@@ -210,6 +211,9 @@ public final class ReadAfterWrite {
             }
         } catch (LabException e) {
             throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException(label + ": interrupted", e);
         } catch (Exception e) {
             throw new LabException(label + ": read-after-write from " + primary.name() + " to " + replica.name()
                     + " failed: " + e.getMessage(), e);

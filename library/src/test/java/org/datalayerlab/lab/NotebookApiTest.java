@@ -2,9 +2,14 @@ package org.datalayerlab.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
+import org.datalayerlab.lab.net.NetworkLink;
 import org.datalayerlab.lab.measure.Result;
 import org.datalayerlab.lab.workload.Driver;
 import org.datalayerlab.lab.workload.Workload;
@@ -40,6 +45,10 @@ class NotebookApiTest {
                 cluster.awaitReplay();
                 assertEquals(0, cluster.lag(replica));
                 assertTrue(cluster.replayLag(replica).compareTo(Duration.ofSeconds(30)) < 0);
+                assertTrue(cluster.timeToVisible(replica).compareTo(Duration.ofSeconds(10)) < 0);
+                replica.set("recovery_min_apply_delay", "200ms"); // every read right after a write is stale
+                assertEquals(5, cluster.readAfterWrite(replica).attempts(5).run().stale());
+                replica.set("recovery_min_apply_delay", "0");
 
                 Table rows = replica.sql("select count(*) as n, max(length(payload)) as len from t where id > ?", 0);
                 assertEquals(java.util.List.of("n", "len"), rows.columnNames());
@@ -51,5 +60,23 @@ class NotebookApiTest {
             primary.start(); // until the lab closes, a stopped server can come back
             assertEquals(2003, primary.queryLong("select count(*) from t"));
         }
+    }
+
+    @Test
+    void aServerMakesItsOwnLinkWhileItsLabIsOpen() throws Exception {
+        Postgres server;
+        try (Lab lab = Lab.start("embedded")) {
+            server = lab.postgres();
+            NetworkLink link = server.link().delay(Duration.ofMillis(40), Duration.ZERO);
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + link.host() + ":" + link.port() + "/postgres",
+                    server.user(), server.password()); Statement st = c.createStatement()) {
+                st.execute("select 1"); // connected; now time one round trip through the link
+                long t0 = System.nanoTime();
+                st.execute("select 1");
+                assertTrue(System.nanoTime() - t0 >= 38_000_000L, "a query through the link pays its 40 ms round trip");
+            }
+        }
+        LabException e = assertThrows(LabException.class, server::link);
+        assertTrue(e.getMessage().contains("no open lab made this server"), e.getMessage());
     }
 }

@@ -64,14 +64,15 @@ public abstract class StreamingCluster<S extends JdbcServer> implements Cluster 
 
     // --- the shared core ------------------------------------------------------------------------
 
-    /** Starts the primary, then the spec's replicas, then synchronous replication. Called once by the backend. */
-    protected final synchronized void startUp() {
+    /** Starts the primary, then the spec's replicas, then synchronous replication; returns this running cluster. Called once by the backend. */
+    public final synchronized StreamingCluster<S> startUp() {
         primary = startPrimary(spec.primarySettings());
         for (int i = 0; i < spec.replicaCount(); i++) {
             addReplica();
         }
         // synchronous replication only once the standbys exist, or the first commits would wait for them
         applySynchronousSettings();
+        return this;
     }
 
     private void applySynchronousSettings() {

@@ -16,15 +16,9 @@ final class ContainerCluster extends StreamingCluster<ContainerPostgres> {
 
     private final ContainersBackend backend;
 
-    private ContainerCluster(ContainersBackend backend, String name, ClusterSpec spec) {
+    ContainerCluster(ContainersBackend backend, String name, ClusterSpec spec) {
         super(name, spec);
         this.backend = backend;
-    }
-
-    static ContainerCluster create(ContainersBackend backend, String name, ClusterSpec spec) {
-        ContainerCluster c = new ContainerCluster(backend, name, spec);
-        c.startUp();
-        return c;
     }
 
     @Override

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.datalayerlab.lab.Cluster;
 import org.datalayerlab.lab.ClusterSpec;
 import org.datalayerlab.lab.LabConfig;
@@ -21,9 +23,10 @@ import org.datalayerlab.lab.Wait;
 import org.datalayerlab.lab.net.NetworkLink;
 import org.datalayerlab.lab.net.NetworkLinks;
 import org.datalayerlab.lab.net.ToxiproxyLink;
-import org.datalayerlab.lab.server.Backend;
+import org.datalayerlab.lab.server.Cleanup;
 import org.datalayerlab.lab.server.ContainerImages;
 import org.datalayerlab.lab.server.DockerProbe;
+import org.datalayerlab.lab.server.OwningBackend;
 import org.datalayerlab.lab.server.Loopback;
 import org.datalayerlab.lab.server.Reaper;
 import org.testcontainers.containers.GenericContainer;
@@ -48,7 +51,7 @@ import org.testcontainers.utility.DockerImageName;
  * Ryuk is used as well when its image is on the engine. The superuser and the replication role
  * have passwords generated per lab, and every TCP login needs one.
  */
-public final class ContainersBackend implements Backend {
+public final class ContainersBackend extends OwningBackend<ContainerPostgres> {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
@@ -56,11 +59,10 @@ public final class ContainersBackend implements Backend {
     private final boolean toxiproxyImage;
     private final String password = ContainerCommands.newPassword();
     private final String replicationPassword = ContainerCommands.newPassword();
-    private final List<ContainerPostgres> servers = new ArrayList<>();
-    private final List<NetworkLink> links = new ArrayList<>();
     private GenericContainer<?> toxiproxy;
     private ToxiproxyClient toxiproxyClient;
-    private boolean closed;
+    /** Containers being removed (close removes them all at once: about a second each on a busy machine). */
+    private final List<CompletableFuture<Void>> removals = new ArrayList<>();
 
     ContainersBackend(String image, boolean toxiproxyImage) {
         this.image = DockerImageName.parse(image);
@@ -98,7 +100,7 @@ public final class ContainersBackend implements Backend {
 
     @Override
     public Cluster cluster(String name, ClusterSpec spec) {
-        return ContainerCluster.create(this, name, spec);
+        return new ContainerCluster(this, name, spec).startUp();
     }
 
     String replicationPassword() {
@@ -122,7 +124,7 @@ public final class ContainersBackend implements Backend {
 
     /** Starts the container (Testcontainers waits for the ready line in its log), then for a connection. */
     private ContainerPostgres start(ContainerPostgres pg) {
-        servers.add(pg);
+        own(pg);
         try {
             pg.container.start();
             pg.awaitReady();
@@ -184,9 +186,7 @@ public final class ContainersBackend implements Backend {
         if (!(target instanceof ContainerPostgres pg) || !servers.contains(pg)) {
             throw new LabException("link(" + target.name() + "): the containers backend links its own servers only");
         }
-        NetworkLink link = toxiproxyImage ? toxiproxyLink(pg) : NetworkLinks.inJvm(pg.host(), pg.port());
-        links.add(link);
-        return link;
+        return own(toxiproxyImage ? toxiproxyLink(pg) : NetworkLinks.inJvm(pg.host(), pg.port()));
     }
 
     private NetworkLink toxiproxyLink(ContainerPostgres pg) {
@@ -221,61 +221,25 @@ public final class ContainersBackend implements Backend {
         }
     }
 
-    private void checkOpen() {
-        if (closed) {
-            throw new LabException("this lab is closed: start a new one with Lab.start()");
-        }
+    /** Starts removing the container with its data; {@link #closeRest} waits for it. */
+    @Override
+    protected void destroy(ContainerPostgres server) {
+        removals.add(CompletableFuture.runAsync(server::destroy, task -> new Thread(task, "lab-remove-" + server.name()).start()));
     }
 
-    /** Removes every container (with its data) and the Toxiproxy container. */
+    /** Then waits for the removals, and removes the Toxiproxy container. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        RuntimeException first = null;
-        for (NetworkLink l : links) {
+    protected void closeRest(Cleanup cleanup) {
+        cleanup.each(removals, removal -> {
             try {
-                l.close();
-            } catch (RuntimeException e) {
-                first = first == null ? e : first;
+                removal.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
             }
-        }
-        // all at once: removing a container's files takes about a second each on a busy machine
-        List<Thread> removals = new ArrayList<>();
-        List<RuntimeException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        for (ContainerPostgres pg : servers) {
-            Thread t = new Thread(() -> {
-                try {
-                    pg.destroy();
-                } catch (RuntimeException e) {
-                    failures.add(e);
-                }
-            }, "lab-remove-" + pg.name());
-            t.start();
-            removals.add(t);
-        }
-        for (Thread t : removals) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        if (!failures.isEmpty()) {
-            first = first == null ? failures.get(0) : first;
-        }
-        try {
+        }).run(() -> {
             if (toxiproxy != null) {
                 toxiproxy.stop();
             }
-        } catch (RuntimeException e) {
-            first = first == null ? e : first;
-        }
-        if (first != null) {
-            throw first;
-        }
+        });
     }
 }

@@ -1,26 +1,21 @@
 package org.datalayerlab.lab.server.embedded;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.datalayerlab.lab.Cluster;
 import org.datalayerlab.lab.ClusterSpec;
-import org.datalayerlab.lab.LabException;
 import org.datalayerlab.lab.Postgres;
 import org.datalayerlab.lab.Settings;
 import org.datalayerlab.lab.net.NetworkLink;
 import org.datalayerlab.lab.net.NetworkLinks;
-import org.datalayerlab.lab.server.Backend;
+import org.datalayerlab.lab.server.Cleanup;
+import org.datalayerlab.lab.server.OwningBackend;
 import org.datalayerlab.lab.server.Files2;
 import org.datalayerlab.lab.server.Reaper;
 
 /** Real PostgreSQL 17 processes on this machine (binaries from Maven Central), one directory per lab. */
-public final class EmbeddedBackend implements Backend {
+public final class EmbeddedBackend extends OwningBackend<LocalPostgres> {
 
     private final Path labDir = Reaper.newLabDir();
-    private final List<LocalPostgres> servers = new ArrayList<>();
-    private final List<NetworkLink> links = new ArrayList<>();
-    private boolean closed;
 
     @Override
     public String name() {
@@ -36,63 +31,34 @@ public final class EmbeddedBackend implements Backend {
 
     synchronized LocalPostgres newServer(String name, String dirName, Settings settings) {
         checkOpen();
-        LocalPostgres pg = LocalPostgres.fromTemplate(name, dirName, labDir, settings);
-        servers.add(pg);
-        return pg;
+        return own(LocalPostgres.fromTemplate(name, dirName, labDir, settings));
     }
 
     synchronized LocalPostgres newEmptyServer(String name, String dirName) {
         checkOpen();
-        LocalPostgres pg = LocalPostgres.empty(name, dirName, labDir);
-        servers.add(pg);
-        return pg;
+        return own(LocalPostgres.empty(name, dirName, labDir));
     }
 
     @Override
     public Cluster cluster(String name, ClusterSpec spec) {
-        return EmbeddedCluster.create(this, name, spec);
+        return new EmbeddedCluster(this, name, spec).startUp();
     }
 
     @Override
     public synchronized NetworkLink link(Postgres target) {
         checkOpen();
-        NetworkLink link = NetworkLinks.inJvm(target.host(), target.port());
-        links.add(link);
-        return link;
+        return own(NetworkLinks.inJvm(target.host(), target.port()));
     }
 
-    private void checkOpen() {
-        if (closed) {
-            throw new LabException("this lab is closed: start a new one with Lab.start()");
-        }
-    }
-
-    /** Stops every server (immediate shutdown: their files are deleted anyway), newest first, and deletes the lab's directory. */
+    /** Immediate shutdown: the files are deleted anyway. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        RuntimeException first = null;
-        for (NetworkLink l : links) {
-            try {
-                l.close();
-            } catch (RuntimeException e) {
-                first = first == null ? e : first;
-            }
-        }
-        for (int i = servers.size() - 1; i >= 0; i--) {
-            try {
-                servers.get(i).destroy(true);
-            } catch (RuntimeException e) {
-                first = first == null ? e : first;
-            }
-        }
-        Files2.deleteTree(Reaper.fastTwin(labDir));
-        Files2.deleteTree(labDir);
-        if (first != null) {
-            throw first;
-        }
+    protected void destroy(LocalPostgres server) {
+        server.destroy(true);
+    }
+
+    /** Deletes the lab's directory (data on tmpfs, WAL and logs on disk). */
+    @Override
+    protected void closeRest(Cleanup cleanup) {
+        cleanup.run(() -> Files2.deleteTree(Reaper.fastTwin(labDir))).run(() -> Files2.deleteTree(labDir));
     }
 }

@@ -25,15 +25,9 @@ final class EmbeddedCluster extends StreamingCluster<LocalPostgres> {
 
     private final EmbeddedBackend backend;
 
-    private EmbeddedCluster(EmbeddedBackend backend, String name, ClusterSpec spec) {
+    EmbeddedCluster(EmbeddedBackend backend, String name, ClusterSpec spec) {
         super(name, spec);
         this.backend = backend;
-    }
-
-    static EmbeddedCluster create(EmbeddedBackend backend, String name, ClusterSpec spec) {
-        EmbeddedCluster c = new EmbeddedCluster(backend, name, spec);
-        c.startUp();
-        return c;
     }
 
     @Override

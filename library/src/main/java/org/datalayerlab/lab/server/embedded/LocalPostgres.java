@@ -216,30 +216,23 @@ public final class LocalPostgres extends JdbcServer {
     /** Fast shutdown (SIGINT): open transactions roll back, a checkpoint is written. */
     @Override
     public synchronized void stop() {
-        closePools();
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        signal("INT", process.pid());
-        try {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                killProcessTree();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            killProcessTree();
-        }
+        shutdown("INT", 60);
     }
 
     /** Immediate shutdown (SIGQUIT): no checkpoint, like pulling the plug but politely. Used when closing in a hurry. */
     synchronized void stopImmediately() {
+        shutdown("QUIT", 10);
+    }
+
+    /** Sends the postmaster {@code signal} and waits for it to exit; SIGKILL if it takes longer than {@code seconds}. */
+    private void shutdown(String signal, int seconds) {
         closePools();
         if (process == null || !process.isAlive()) {
             return;
         }
-        signal("QUIT", process.pid());
+        signal(signal, process.pid());
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
                 killProcessTree();
             }
         } catch (InterruptedException e) {

@@ -217,5 +217,10 @@ public final class ExternalBackend implements Backend {
         public Postgres promote(Postgres replica) {
             throw new LabException(unsupported("promoting a replica"));
         }
+
+        @Override
+        public NetworkLink replicationLink(Postgres replica) {
+            throw new LabException(unsupported("re-pointing a replica's replication connection"));
+        }
     }
 }
