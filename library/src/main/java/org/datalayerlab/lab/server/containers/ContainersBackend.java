@@ -87,6 +87,11 @@ public final class ContainersBackend extends OwningBackend<ContainerPostgres> {
         return "containers";
     }
 
+    /** The PostgreSQL image its servers run. */
+    DockerImageName image() {
+        return image;
+    }
+
     @Override
     public String linkKind() {
         return toxiproxyImage ? "Toxiproxy (" + ContainerImages.TOXIPROXY + ")"
