@@ -14,8 +14,8 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.images.builder.Transferable;
 
 /**
- * A PostgreSQL server in a Docker container on the host network, listening on 127.0.0.1 at a port fixed for its
- * life (so its JDBC URL survives stop and start). The life cycle acts on the container, whose
+ * A PostgreSQL server in a Docker container on the host network, listening on 127.0.0.1 at a
+ * port fixed for its life (so its JDBC URL survives stop and start). The life cycle acts on the container, whose
  * PID 1 is the postmaster: stop is the image's stop signal (SIGINT, a fast shutdown), kill9 is
  * SIGKILL to the container, and start starts the same container again, data and all.
  */
