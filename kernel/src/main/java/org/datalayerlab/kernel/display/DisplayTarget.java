@@ -11,6 +11,9 @@ public final class DisplayTarget {
     /** Receives display_data (update=false) and update_display_data (update=true). */
     public interface Receiver {
         void display(Map<String, Object> bundle, String displayId, boolean update);
+
+        /** clear_output: drop the cell's outputs now, or (wait) when the next output arrives. */
+        void clearOutput(boolean wait);
     }
 
     private static volatile Receiver current;

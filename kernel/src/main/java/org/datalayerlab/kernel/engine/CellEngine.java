@@ -37,6 +37,9 @@ public interface CellEngine extends AutoCloseable {
 
         /** display_data (update=false) or update_display_data (update=true); displayId may be null. */
         void display(Map<String, Object> mimeBundle, String displayId, boolean update);
+
+        /** clear_output: drop the cell's outputs now, or (wait) just before its next output arrives. */
+        void clearOutput(boolean wait);
     }
 
     /** The outcome of one cell. */

@@ -127,6 +127,8 @@ public final class JShellEngine implements CellEngine {
         if (closed) {
             throw new IllegalStateException("the engine is closed");
         }
+        CellStop.clear();
+        cellRunning = true; // from here an interrupt counts, even while JShell is still starting
         Future<CellResult> result = cellExecutor.submit(() -> runCell(code, sink));
         boolean callerInterrupted = false;
         try {
@@ -143,6 +145,7 @@ public final class JShellEngine implements CellEngine {
                 }
             }
         } finally {
+            cellRunning = false;
             if (callerInterrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -163,16 +166,29 @@ public final class JShellEngine implements CellEngine {
     }
 
     private CellResult runCell(String code, OutputSink sink) {
-        awaitReady();
-        CellStop.clear();
         Thread.interrupted();
-        DisplayTarget.Receiver receiver = sink::display;
+        awaitReady();
+        return runReadyCell(code, sink);
+    }
+
+    private CellResult runReadyCell(String code, OutputSink sink) {
+        DisplayTarget.Receiver receiver = new DisplayTarget.Receiver() {
+            @Override
+            public void display(Map<String, Object> bundle, String displayId, boolean update) {
+                sink.display(bundle, displayId, update);
+            }
+
+            @Override
+            public void clearOutput(boolean wait) {
+                System.out.flush(); // text printed before the clear belongs to what is cleared
+                sink.clearOutput(wait);
+            }
+        };
         synchronized (jshellLock) {
             cellIndex++;
             currentSink = sink;
             OutputRouter.route(sink);
             DisplayTarget.attach(receiver);
-            cellRunning = true;
             try {
                 Outcome outcome = runSource(code, null);
                 if (outcome.status() == CellResult.Status.INTERRUPTED || CellStop.isRequested()) {
@@ -192,7 +208,6 @@ public final class JShellEngine implements CellEngine {
                 }
                 return new CellResult(CellResult.Status.OK, bundle == null || bundle.isEmpty() ? null : bundle, null);
             } finally {
-                cellRunning = false;
                 OutputRouter.unroute(sink);
                 DisplayTarget.detach(receiver);
                 currentSink = null;
