@@ -51,9 +51,7 @@ public final class Display {
 
     /** Renders {@code value} without showing it; a cell ending in render(...) shows the result. */
     public static DisplayData render(Object value, String... mimeTypes) {
-        DisplayData data = new DisplayData();
-        bundleOf(value, mimeTypes).forEach(data::putData);
-        return data;
+        return new Renderers.Bundle(bundleOf(value, mimeTypes));
     }
 
     private static Map<String, Object> bundleOf(Object value, String... mimeTypes) {

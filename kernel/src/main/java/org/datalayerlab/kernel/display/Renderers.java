@@ -2,8 +2,8 @@ package org.datalayerlab.kernel.display;
 
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 
-import java.lang.reflect.Field;
-import java.util.Arrays;
+import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,22 +21,35 @@ public final class Renderers {
     private Renderers() {
     }
 
-    /** The bundle for {@code value}, limited to {@code mimeTypes} when any are given; empty for null. */
+    /**
+     * The bundle for {@code value}, limited to {@code mimeTypes} when any are given; empty for null.
+     * As in IJava/JJava: a requested type may be a wildcard ("image/*"); a CharSequence renders as
+     * any requested type (its text is the content: {@code display("<b>x</b>", "text/html")});
+     * a requested type the value cannot render as is left out, not an error.
+     */
     public static Map<String, Object> render(Object value, String... mimeTypes) {
         Map<String, Object> all = renderAll(value);
         if (mimeTypes == null || mimeTypes.length == 0 || all.isEmpty()) {
             return all;
         }
-        List<String> wanted = Arrays.asList(mimeTypes);
         Map<String, Object> chosen = new LinkedHashMap<>();
-        all.forEach((mime, data) -> {
-            if (wanted.contains(mime)) {
-                chosen.put(mime, data);
+        for (String wanted : mimeTypes) {
+            if (wanted == null || wanted.isBlank()) {
+                continue;
             }
-        });
-        if (chosen.isEmpty()) {
-            throw new IllegalArgumentException("cannot render " + value.getClass().getName() + " as "
-                    + wanted + "; it renders as " + all.keySet());
+            String type = wanted.strip();
+            if (type.endsWith("/*") || type.equals("*")) {
+                String prefix = type.equals("*") ? "" : type.substring(0, type.length() - 1);
+                all.forEach((mime, data) -> {
+                    if (mime.startsWith(prefix)) {
+                        chosen.putIfAbsent(mime, data);
+                    }
+                });
+            } else if (all.containsKey(type)) {
+                chosen.putIfAbsent(type, all.get(type));
+            } else if (value instanceof CharSequence) {
+                chosen.putIfAbsent(type, value.toString());
+            }
         }
         return chosen;
     }
@@ -80,14 +93,36 @@ public final class Renderers {
         return false;
     }
 
-    @SuppressWarnings("unchecked")
+    /** The MIME types a DisplayData built by hand is read for (the base offers no listing of its data). */
+    static final List<String> KNOWN_TYPES = List.of("text/plain", "text/html", "text/markdown", "text/latex",
+            "image/png", "image/jpeg", "image/gif", "image/svg+xml", "application/json", "application/javascript",
+            "application/pdf");
+
     private static Map<String, Object> dataOf(DisplayData displayData) {
-        try {
-            Field data = DisplayData.class.getDeclaredField("data");
-            data.setAccessible(true);
-            return (Map<String, Object>) data.get(displayData);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read DisplayData", e);
+        if (displayData instanceof Bundle bundle) {
+            return bundle.data();
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        for (String type : KNOWN_TYPES) {
+            Object value = displayData.getData(MIMEType.parse(type));
+            if (value != null) {
+                data.put(type, value);
+            }
+        }
+        return data;
+    }
+
+    /** What render(...) returns: a DisplayData (as IJava's) that also keeps its bundle readable. */
+    static final class Bundle extends DisplayData {
+        private final Map<String, Object> data;
+
+        Bundle(Map<String, Object> data) {
+            this.data = new LinkedHashMap<>(data);
+            data.forEach(this::putData);
+        }
+
+        Map<String, Object> data() {
+            return data;
         }
     }
 }

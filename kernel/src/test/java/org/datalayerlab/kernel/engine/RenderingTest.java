@@ -97,4 +97,29 @@ class RenderingTest {
         Map<String, Object> bundle = result("render(\"<i>x</i>\", \"text/plain\")");
         assertEquals(Map.of("text/plain", "<i>x</i>"), bundle);
     }
+
+    @Test
+    void aStringRendersAsAnyRequestedType() {
+        RecordingSink sink = new RecordingSink();
+        CellEngine.CellResult r = engine.execute("display(\"<b>x</b>\", \"text/html\");\n"
+                + "display(\"# t\", \"text/markdown\", \"text/plain\");", sink);
+        assertEquals(CellEngine.CellResult.Status.OK, r.status(), () -> String.valueOf(r.error()));
+        assertEquals(Map.of("text/html", "<b>x</b>"), sink.displays.get(0));
+        assertEquals(Map.of("text/markdown", "# t", "text/plain", "# t"), sink.displays.get(1));
+    }
+
+    @Test
+    void anUnsupportedRequestedTypeIsLeftOut() throws Exception {
+        Map<String, Object> bundle = result("var img = new java.awt.image.BufferedImage(4, 4, java.awt.image.BufferedImage.TYPE_INT_RGB);\n"
+                + "render(img, \"application/pdf\", \"image/*\")");
+        assertEquals(java.util.Set.of("image/png"), bundle.keySet());
+        decodePng(bundle.get("image/png"));
+    }
+
+    @Test
+    void aHandMadeDisplayDataShowsAsItsData() {
+        Map<String, Object> bundle = result("var d = new org.dflib.jjava.jupyter.kernel.display.DisplayData(\"plain\");\n"
+                + "d.putHTML(\"<p>html</p>\");\nd");
+        assertEquals(Map.of("text/plain", "plain", "text/html", "<p>html</p>"), bundle);
+    }
 }
