@@ -75,7 +75,11 @@ class InstalledKernelspec(unittest.TestCase):
         done = subprocess.run([str(ROOT / "kernel-setup" / "install"), "--no-build", "--prefix", str(prefix)],
                               capture_output=True, text=True, env={**os.environ, "LAB_NO_CDS": "1"})
         self.assertEqual(0, done.returncode, done.stderr)
-        self.assertTrue((prefix / "share/jupyter/kernels" / KERNEL / "kernel.json").exists())
+        spec = prefix / "share/jupyter/kernels" / KERNEL
+        self.assertTrue((spec / "kernel.json").exists())
+        # other users (a shared conda env) must be able to read and enter it
+        for path in (spec, spec / "lib"):
+            self.assertEqual(0o755, path.stat().st_mode & 0o777, path)
 
 
 class NotebookThroughJupyter(unittest.TestCase):
