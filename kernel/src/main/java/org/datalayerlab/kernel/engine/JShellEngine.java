@@ -374,17 +374,69 @@ public final class JShellEngine implements CellEngine {
             if (segment.kind() == CellSource.Kind.MAGIC) {
                 return completeMagic(code, cursor);
             }
-            int[] window = snippetAt(segment.text(), cursor - segment.offset());
-            String snippet = segment.text().substring(window[0]);
+            int local = cursor - segment.offset();
+            int snippetStart = snippetAt(segment.text(), local)[0];
+            String snippet = segment.text().substring(snippetStart);
+            String before = codeBefore(code, segment.offset() + snippetStart);
             int[] anchor = new int[1];
-            List<SourceCodeAnalysis.Suggestion> suggestions = jshell.sourceCodeAnalysis()
-                    .completionSuggestions(snippet, cursor - segment.offset() - window[0], anchor);
             Set<String> matches = new LinkedHashSet<>();
-            suggestions.stream().filter(SourceCodeAnalysis.Suggestion::matchesType)
-                    .forEach(s -> matches.add(s.continuation()));
-            suggestions.forEach(s -> matches.add(s.continuation()));
-            return new Completion(segment.offset() + window[0] + anchor[0], cursor, new ArrayList<>(matches));
+            if (!before.isBlank()) {
+                // What the cell declares above the cursor is not in JShell's state yet: complete inside a
+                // method body that holds those lines, so their variables and local classes are known.
+                String head = COMPLETION_WRAPPER + withoutImports(before, true);
+                List<SourceCodeAnalysis.Suggestion> inCell = jshell.sourceCodeAnalysis()
+                        .completionSuggestions(head + snippet, head.length() + local - snippetStart, anchor);
+                addMatches(matches, inCell);
+                if (!matches.isEmpty()) {
+                    int start = segment.offset() + snippetStart + anchor[0] - head.length();
+                    return new Completion(Math.max(segment.offset() + snippetStart, start), cursor, new ArrayList<>(matches));
+                }
+            }
+            List<SourceCodeAnalysis.Suggestion> suggestions = jshell.sourceCodeAnalysis()
+                    .completionSuggestions(snippet, local - snippetStart, anchor);
+            addMatches(matches, suggestions);
+            return new Completion(segment.offset() + snippetStart + anchor[0], cursor, new ArrayList<>(matches));
         }
+    }
+
+    /** A method body the cell's earlier lines go into for completion; never run, never defined. */
+    static final String COMPLETION_WRAPPER = "void $labCompletion() {\n";
+
+    private static void addMatches(Set<String> matches, List<SourceCodeAnalysis.Suggestion> suggestions) {
+        suggestions.stream().filter(SourceCodeAnalysis.Suggestion::matchesType).forEach(s -> matches.add(s.continuation()));
+        suggestions.forEach(s -> matches.add(s.continuation()));
+    }
+
+    /** The cell's code (magic lines left out) before position {@code end}. */
+    private static String codeBefore(String code, int end) {
+        StringBuilder before = new StringBuilder();
+        for (CellSource.Segment segment : CellSource.split(code)) {
+            if (segment.kind() == CellSource.Kind.CODE && segment.offset() < end) {
+                before.append(segment.text(), 0, Math.min(segment.text().length(), end - segment.offset()));
+            }
+        }
+        return before.toString();
+    }
+
+    /**
+     * The code without its import lines. With {@code define}, the imports are first added to JShell's
+     * state: an import has no effect when run (the cell would add it anyway), and a method body
+     * cannot hold one, so this is how completion sees what the cell's own imports bring in.
+     */
+    private String withoutImports(String code, boolean define) {
+        StringBuilder rest = new StringBuilder();
+        for (String line : code.split("\n", -1)) {
+            String trimmed = line.strip();
+            if (trimmed.startsWith("import ") && trimmed.endsWith(";")) {
+                if (define) {
+                    jshell.eval(trimmed);
+                }
+                rest.append('\n'); // keep the line count
+            } else {
+                rest.append(line).append('\n');
+            }
+        }
+        return rest.toString();
     }
 
     private static Completion completeMagic(String code, int cursor) {
