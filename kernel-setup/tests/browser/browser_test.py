@@ -122,14 +122,13 @@ class JupyterLabInChromium(unittest.TestCase):
         self.driver.save_screenshot(str(path))
         self.screenshots.append(str(path))
 
-    def command(self, command_id):
-        """Runs a JupyterLab command through its menu entry (as a user would)."""
-        menus = {"notebook:run-all-cells": "Run", "notebook:interrupt-kernel": "Kernel"}
-        menu = menus[command_id]
+    def menu(self, menu, entry):
+        """Clicks a menu entry, as a user would (e.g. Run > Run All Cells)."""
         self.driver.find_element(By.XPATH, f"//li[contains(@class,'lm-MenuBar-item')]"
                                            f"[.//div[normalize-space()='{menu}']]").click()
-        item = self.wait_for(lambda d: d.find_element(By.CSS_SELECTOR, f"li[data-command='{command_id}']"),
-                             10, f"no menu entry {command_id}")
+        item = self.wait_for(lambda d: d.find_element(By.XPATH, f"//li[contains(@class,'lm-Menu-item')]"
+                                                                f"[.//div[normalize-space()='{entry}']]"),
+                             10, f"no menu entry {menu} > {entry}")
         item.click()
 
     def prompts(self):
@@ -137,7 +136,7 @@ class JupyterLabInChromium(unittest.TestCase):
             By.CSS_SELECTOR, ".jp-Notebook .jp-CodeCell .jp-InputArea-prompt")]
 
     def run_all_and_wait(self):
-        self.command("notebook:run-all-cells")
+        self.menu("Run", "Run All Cells")
         time.sleep(1.0)
         self.wait_for(lambda d: self.kernel_idle() and not any("*" in p for p in self.prompts()),
                       RUN_ALL_TIMEOUT, "Run All did not finish")
@@ -189,7 +188,7 @@ class JupyterLabInChromium(unittest.TestCase):
         self.wait_for(lambda d: "*" in self.prompts()[1], 30, "the busy cell did not start")
         time.sleep(2)
         started = time.monotonic()
-        self.command("notebook:interrupt-kernel")
+        self.menu("Kernel", "Interrupt Kernel")
         self.wait_for(lambda d: self.kernel_idle() and "*" not in self.prompts()[1], 30,
                       "the busy cell was not interrupted")
         print(f"interrupt: the cell stopped {time.monotonic() - started:.1f} s after the click")

@@ -11,6 +11,10 @@ import unittest
 
 import jupyter_kernel_test
 
+# The lab library with XChart and Tablesaw, as a notebook's first cell loads it.
+LIBRARY_JARS = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..",
+                                            "library", "target", "lib", "*.jar"))
+
 
 class JavaLabKernelTests(jupyter_kernel_test.KernelTests):
     kernel_name = "java-lab"
@@ -25,6 +29,12 @@ class JavaLabKernelTests(jupyter_kernel_test.KernelTests):
         {"code": '"data" + " layer"', "result": "data layer"},
         {"code": "int x = 20;\nx + 22", "result": "42"},
     ]
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        reply = cls.kc.execute_interactive(f"%jars {LIBRARY_JARS}", timeout=60, output_hook=lambda m: None)
+        assert reply["content"]["status"] == "ok", reply["content"]
 
     code_display_data = [
         {"code": 'display("shown");', "mime": "text/plain"},

@@ -5,13 +5,16 @@ import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 
 import java.util.LinkedHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Turns a cell value into a Jupyter MIME bundle: images and XChart charts as image/png (base64),
- * Tablesaw tables as text/html, everything with a text/plain fallback. Types are recognised by
- * class name so XChart, Tablesaw and AWT load only when such a value shows up.
+ * Tablesaw tables as text/html, everything with a text/plain fallback. Renderers are registrations
+ * by class name: XChart and Tablesaw are not on the kernel's class path but on the cells' (the
+ * notebook's %jars or %maven), so the notebook's versions are the ones rendered.
  */
 public final class Renderers {
 
@@ -54,23 +57,43 @@ public final class Renderers {
         return chosen;
     }
 
+    /** One renderer: values whose class (or a superclass or interface) has this name get this bundle. */
+    private record Registration(String className, Function<Object, Map<String, Object>> renderer) {}
+
+    /** Checked in order; {@link #register} puts new ones first. Types go by name: see the class comment. */
+    private static final List<Registration> REGISTRATIONS = new CopyOnWriteArrayList<>(List.of(
+            new Registration(DisplayData.class.getName(), v -> dataOf((DisplayData) v)),
+            new Registration(XCHART_CHART, v -> bundle("image/png", ChartImages.chartPngBase64(v),
+                    "text/plain", ChartImages.describeChart(v))),
+            new Registration("java.awt.Image", v -> bundle("image/png", ChartImages.imagePngBase64(v),
+                    "text/plain", ChartImages.describeImage(v))),
+            new Registration(TABLESAW_TABLE, v -> bundle("text/html", TableHtml.html(v),
+                    "text/plain", TableHtml.text(v)))));
+
+    /** Adds a renderer for values of the class (or subclasses of) {@code className}; it wins over earlier ones. */
+    public static void register(String className, Function<Object, Map<String, Object>> renderer) {
+        REGISTRATIONS.add(0, new Registration(className, renderer));
+    }
+
+    private static Map<String, Object> bundle(String mime1, Object data1, String mime2, Object data2) {
+        Map<String, Object> bundle = new LinkedHashMap<>();
+        bundle.put(mime1, data1);
+        bundle.put(mime2, data2);
+        return bundle;
+    }
+
     private static Map<String, Object> renderAll(Object value) {
         Map<String, Object> bundle = new LinkedHashMap<>();
         if (value == null) {
             return bundle;
         }
-        if (value instanceof DisplayData) {
-            bundle.putAll(dataOf((DisplayData) value));
-        } else if (isA(value, XCHART_CHART)) {
-            bundle.put("image/png", ChartImages.chartPngBase64(value));
-            bundle.put("text/plain", ChartImages.describeChart(value));
-        } else if (isA(value, "java.awt.Image")) {
-            bundle.put("image/png", ChartImages.imagePngBase64(value));
-            bundle.put("text/plain", ChartImages.describeImage(value));
-        } else if (isA(value, TABLESAW_TABLE)) {
-            bundle.put("text/html", TableHtml.html(value));
-            bundle.put("text/plain", TableHtml.text(value));
-        } else if (value instanceof Map && isMimeBundle((Map<?, ?>) value)) {
+        for (Registration registration : REGISTRATIONS) {
+            if (isA(value, registration.className())) {
+                bundle.putAll(registration.renderer().apply(value));
+                return bundle;
+            }
+        }
+        if (value instanceof Map && isMimeBundle((Map<?, ?>) value)) {
             ((Map<?, ?>) value).forEach((k, v) -> bundle.put((String) k, v));
         } else {
             bundle.put("text/plain", String.valueOf(value));
@@ -83,10 +106,19 @@ public final class Renderers {
                 .allMatch(k -> k instanceof String && ((String) k).matches("[a-z]+/[a-zA-Z0-9.+-]+"));
     }
 
-    /** True if {@code value}'s class or one of its supertypes has this name (whatever loader holds it). */
+    /** True if {@code value}'s class, a superclass or an interface has this name (whatever loader holds it). */
     static boolean isA(Object value, String className) {
         for (Class<?> c = value.getClass(); c != null; c = c.getSuperclass()) {
-            if (c.getName().equals(className)) {
+            if (c.getName().equals(className) || implementsNamed(c, className)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean implementsNamed(Class<?> type, String className) {
+        for (Class<?> i : type.getInterfaces()) {
+            if (i.getName().equals(className) || implementsNamed(i, className)) {
                 return true;
             }
         }

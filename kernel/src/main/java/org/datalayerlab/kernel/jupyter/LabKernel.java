@@ -106,11 +106,15 @@ public final class LabKernel extends BaseKernel {
      * {@code -XX:SharedArchiveFile=lab-kernel.jsa}: the class-data archive cuts start-up CPU time.
      */
     static void warmUp() {
+        // The library, XChart and Tablesaw come from the notebook's %jars line; the installer names them.
+        String jars = System.getenv("LAB_WARMUP_JARS");
+        String charts = jars == null || jars.isBlank() ? "display(new java.awt.image.BufferedImage(8, 8, 1));\n"
+                : "%jars " + jars + "\n"
+                + "var chart = org.knowm.xchart.QuickChart.getChart(\"t\", \"x\", \"y\", \"s\", new double[] {1, 2}, new double[] {3, 4});\n"
+                + "display(chart);\n"
+                + "display(tech.tablesaw.api.Table.create(\"t\", tech.tablesaw.api.IntColumn.create(\"n\", 1, 2)));\n";
         try (JShellEngine engine = new JShellEngine(Path.of("").toAbsolutePath())) {
-            CellEngine.CellResult result = engine.execute(
-                    "var chart = org.knowm.xchart.QuickChart.getChart(\"t\", \"x\", \"y\", \"s\", new double[] {1, 2}, new double[] {3, 4});\n"
-                            + "display(chart);\n"
-                            + "display(tech.tablesaw.api.Table.create(\"t\", tech.tablesaw.api.IntColumn.create(\"n\", 1, 2)));\n"
+            CellEngine.CellResult result = engine.execute(charts
                             + "System.out.println(\"warm\");\n"
                             + "1 + 1", new CellEngine.OutputSink() {
                         @Override
