@@ -5,8 +5,16 @@ import java.util.List;
 /**
  * A primary with streaming replicas. Replicas are named replica1, replica2, ... (their
  * application_name on the primary), each with its own physical replication slot.
+ *
+ * <pre>{@code
+ * try (Cluster cluster = lab.cluster(2)) {
+ *     cluster.primary().execute("create table t (id int)");
+ *     cluster.awaitReplay();                        // every replica has applied it
+ *     long behind = cluster.lag(cluster.replica(1)); // bytes of WAL not yet replayed
+ * }                                                 // servers stopped
+ * }</pre>
  */
-public interface Cluster {
+public interface Cluster extends AutoCloseable {
 
     Postgres primary();
 
@@ -29,6 +37,57 @@ public interface Cluster {
         return all;
     }
 
+    /**
+     * Replay lag of {@code replica} in bytes: WAL the primary has written that the replica has
+     * not yet applied (0 when caught up).
+     */
+    default long lag(Postgres replica) {
+        return Replication.lagBytes(primary(), replica);
+    }
+
+    /**
+     * Replay lag of {@code replica} in time, as the primary sees it ({@code pg_stat_replication.replay_lag});
+     * zero when the replica has caught up and nothing new was written.
+     */
+    default java.time.Duration replayLag(Postgres replica) {
+        return Replication.replayLag(primary(), replica);
+    }
+
+    /** Waits (up to 60 s) until every running replica has replayed the primary's current WAL position. */
+    default void awaitReplay() {
+        awaitReplicas(java.time.Duration.ofSeconds(60));
+    }
+
+    /**
+     * Time until a row committed on the primary can be read on {@code replica}, from the moment
+     * the commit was acknowledged (when a client would read its own write); fails after 10 s.
+     */
+    default java.time.Duration timeToVisible(Postgres replica) {
+        return Replication.timeToVisible(primary(), replica, java.time.Duration.ofSeconds(10));
+    }
+
+    /**
+     * A read-your-writes measurement from the primary to {@code replica}: configure it, then
+     * {@code run()}, e.g. {@code cluster.readAfterWrite(replica).attempts(100).run().staleRate()}.
+     */
+    default ReadAfterWrite readAfterWrite(Postgres replica) {
+        return Replication.readAfterWrite(primary(), replica);
+    }
+
+    /** {@code pg_stat_replication} on the primary as a table: one row per standby, state, sync_state, lags in bytes. */
+    default tech.tablesaw.api.Table status() {
+        return Replication.status(primary());
+    }
+
+    /** Stops every server of the cluster that runs, replicas first (try-with-resources in a cell). */
+    @Override
+    default void close() {
+        List<Postgres> all = servers();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            all.get(i).close();
+        }
+    }
+
     /** Adds a streaming replica to the running primary (base backup + slot) and waits until it streams. */
     Postgres addReplica();
 
@@ -44,7 +103,14 @@ public interface Cluster {
     ClusterSpec spec();
 
     /** Waits until every running replica has replayed the primary's current WAL position. */
-    void awaitReplicas(java.time.Duration timeout);
+    default void awaitReplicas(java.time.Duration timeout) {
+        Postgres p = primary();
+        for (Postgres r : replicas()) {
+            if (r.isRunning()) {
+                Replication.awaitReplay(p, r, timeout);
+            }
+        }
+    }
 
     /**
      * Puts a network path between the primary and {@code replica}: a new link to the primary

@@ -22,7 +22,7 @@ public final class Environment {
         DockerProbe.Result docker = DockerProbe.probe(System.getenv());
         add(item, value, "Docker reachable", (docker.reachable() ? "yes: " : "no: ") + docker.where());
         try {
-            BackendChoice choice = BackendChoice.decide(System.getenv(), () -> docker);
+            BackendChoice choice = BackendChoice.decide(LabConfig.current(), () -> docker);
             add(item, value, "backend", choice.backend());
             add(item, value, "why", choice.reason());
         } catch (LabException e) {

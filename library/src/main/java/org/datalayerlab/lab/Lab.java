@@ -1,11 +1,14 @@
 package org.datalayerlab.lab;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import org.datalayerlab.lab.net.NetworkLink;
 import org.datalayerlab.lab.server.Backend;
 import org.datalayerlab.lab.server.BackendChoice;
+import org.datalayerlab.lab.server.Cleanup;
+import org.datalayerlab.lab.server.DockerProbe;
 import org.datalayerlab.lab.server.Reaper;
 
 /**
@@ -16,7 +19,7 @@ import org.datalayerlab.lab.server.Reaper;
  * try (Lab lab = Lab.start()) {
  *     Cluster c = lab.cluster(2);                 // primary + 2 asynchronous streaming replicas
  *     c.primary().execute("create table t(id int)");
- *     long lag = Replication.lagBytes(c.primary(), c.replica(0));
+ *     long lag = c.lag(c.replica(0));            // bytes of WAL replica1 has not replayed yet
  * }
  * }</pre>
  *
@@ -25,9 +28,15 @@ import org.datalayerlab.lab.server.Reaper;
  */
 public final class Lab implements AutoCloseable {
 
+    /** Every lab of this JVM not closed yet, oldest first: the library's only process-wide state besides the run directory. */
+    private static final Set<Lab> OPEN = new LinkedHashSet<>();
+    private static boolean hookInstalled;
+
     private final Backend backend;
     private final BackendChoice choice;
     private final List<AutoCloseable> extras = new ArrayList<>();
+    private final List<Postgres> madeServers = new ArrayList<>();
+    private final List<Cluster> madeClusters = new ArrayList<>();
     private int servers;
     private int clusters;
     private boolean closed;
@@ -35,12 +44,40 @@ public final class Lab implements AutoCloseable {
     private Lab(Backend backend, BackendChoice choice) {
         this.backend = backend;
         this.choice = choice;
-        Reaper.register(this);
+        register(this);
+    }
+
+    private static synchronized void register(Lab lab) {
+        if (!hookInstalled) {
+            Runtime.getRuntime().addShutdownHook(new Thread(Lab::closeAllAtExit, "lab-shutdown"));
+            hookInstalled = true;
+        }
+        OPEN.add(lab);
+    }
+
+    private static synchronized List<Lab> openLabs() {
+        return List.copyOf(OPEN);
+    }
+
+    private static synchronized void unregister(Lab lab) {
+        OPEN.remove(lab);
+    }
+
+    /** On an ordinary JVM exit: close what is open, then delete the run directory (the watchdog covers kill -9). */
+    private static void closeAllAtExit() {
+        for (Lab lab : openLabs()) {
+            try {
+                lab.close();
+            } catch (RuntimeException | Error e) {
+                // exiting anyway: the watchdog or the next start reaps what is left
+            }
+        }
+        Reaper.deleteJvmDir();
     }
 
     /** A lab on the backend LAB_BACKEND selects; prints which one and why. */
     public static Lab start() {
-        Lab lab = start(BackendChoice.fromEnvironment(), System.getenv());
+        Lab lab = start(LabConfig.current());
         System.out.println("Lab backend: " + lab.choice.backend() + " (" + lab.choice.reason() + ")");
         return lab;
     }
@@ -51,25 +88,19 @@ public final class Lab implements AutoCloseable {
      * first stops the servers of the previous run: {@code Lab.closeAll(); Lab lab = Lab.start();}
      */
     public static int closeAll() {
-        int n = 0;
-        for (AutoCloseable open : Reaper.open()) {
-            if (open instanceof Lab l) {
-                l.close();
-                n++;
-            }
-        }
-        return n;
+        List<Lab> open = openLabs();
+        open.forEach(Lab::close);
+        return open.size();
     }
 
     /** A lab on a given backend ("embedded", "containers", "external"), silently. */
     public static Lab start(String backend) {
-        Map<String, String> env = new java.util.HashMap<>(System.getenv());
-        env.put("LAB_BACKEND", backend);
-        return start(BackendChoice.decide(env, () -> org.datalayerlab.lab.server.DockerProbe.probe(env)), env);
+        return start(LabConfig.current().withBackend(backend));
     }
 
-    private static Lab start(BackendChoice choice, Map<String, String> env) {
-        return new Lab(choice.open(env), choice);
+    private static Lab start(LabConfig config) {
+        BackendChoice choice = BackendChoice.decide(config, () -> DockerProbe.probe(System.getenv()));
+        return new Lab(choice.open(config), choice);
     }
 
     /** Which backend this lab runs on, and why. */
@@ -85,7 +116,7 @@ public final class Lab implements AutoCloseable {
     /** One server with the given settings, e.g. {@code Settings.of("max_connections", "20")}. */
     public synchronized Postgres postgres(Settings settings) {
         checkOpen();
-        return backend.postgres("pg" + (++servers), settings);
+        return remember(backend.postgres("pg" + (++servers), settings));
     }
 
     /** {@code n} independent servers (e.g. shards), named pg1, pg2, ... */
@@ -112,7 +143,9 @@ public final class Lab implements AutoCloseable {
     /** A cluster as specified, e.g. {@code ClusterSpec.replicas(2).synchronous("ANY 1")}. */
     public synchronized Cluster cluster(ClusterSpec spec) {
         checkOpen();
-        return backend.cluster("cluster" + (++clusters), spec);
+        Cluster cluster = backend.cluster("cluster" + (++clusters), spec);
+        madeClusters.add(cluster);
+        return cluster;
     }
 
     /**
@@ -122,6 +155,27 @@ public final class Lab implements AutoCloseable {
     public synchronized NetworkLink link(Postgres server) {
         checkOpen();
         return backend.link(server);
+    }
+
+    /** What {@link Postgres#link()} calls: a link from the open lab that made {@code server}. */
+    static NetworkLink linkTo(Postgres server) {
+        for (Lab lab : openLabs()) {
+            if (lab.made(server)) {
+                return lab.link(server);
+            }
+        }
+        throw new LabException(server.name() + ".link(): no open lab made this server (was its lab closed?);"
+                + " start a lab and make the server with lab.postgres() or lab.cluster(...)");
+    }
+
+    private synchronized Postgres remember(Postgres server) {
+        madeServers.add(server);
+        return server;
+    }
+
+    /** A server this lab made, alone or in one of its clusters (replicas added later included). */
+    private synchronized boolean made(Postgres server) {
+        return madeServers.contains(server) || madeClusters.stream().anyMatch(c -> c.servers().contains(server));
     }
 
     /** An embedded Redis server on 127.0.0.1 (no persistence), stopped with the lab. */
@@ -168,16 +222,11 @@ public final class Lab implements AutoCloseable {
         }
         closed = true;
         try {
-            for (int i = extras.size() - 1; i >= 0; i--) {
-                try {
-                    extras.get(i).close();
-                } catch (Exception e) {
-                    // keep closing the rest: servers matter more than a client
-                }
-            }
+            // a client that fails to close matters less than the servers: carry on, and drop its failure
+            new Cleanup().closeNewestFirst(extras);
             backend.close();
         } finally {
-            Reaper.closed(this);
+            unregister(this);
         }
     }
 

@@ -10,7 +10,7 @@ import javax.sql.DataSource;
  * one-line query helpers, configuration and (where the backend controls the process) its life
  * cycle. Errors from SQL come back as unchecked {@link LabException}s so notebook cells stay short.
  */
-public interface Postgres {
+public interface Postgres extends AutoCloseable {
 
     /** A short name: "pg1", "primary", "replica2" (the replica's application_name). */
     String name();
@@ -57,6 +57,25 @@ public interface Postgres {
     /** The first column of every row as text. */
     List<String> queryStrings(String sql);
 
+    /**
+     * Runs one SQL statement (with {@code ?} parameters) on a pooled connection and returns what
+     * it returned as a Tablesaw table, shown as HTML in a notebook:
+     * {@code server.sql("select * from pg_stat_activity where state = ?", "active")}. A statement
+     * without rows (INSERT, CREATE ...) gives a one-row table with the count of rows it changed.
+     */
+    default tech.tablesaw.api.Table sql(String sql, Object... parameters) {
+        return SqlTable.run(this, sql, parameters);
+    }
+
+    /**
+     * A TCP path to this server that can be delayed, throttled or cut while traffic flows (the
+     * same as {@code lab.link(server)}): connect through {@code link.host()}, {@code link.port()}.
+     * Closed with the lab that made the server.
+     */
+    default org.datalayerlab.lab.net.NetworkLink link() {
+        return Lab.linkTo(this);
+    }
+
     /** {@code SHOW name}. */
     default String show(String name) {
         Settings.checkName(name);
@@ -79,6 +98,23 @@ public interface Postgres {
         return "t".equals(queryString("select pg_is_in_recovery()"));
     }
 
+    /** Its current WAL write position ({@code pg_current_wal_lsn()}, a primary's): a byte offset, see {@link Lsn}. */
+    long walPosition();
+
+    /** How far this standby has replayed (applied) WAL ({@code pg_last_wal_replay_lsn()}). */
+    long replayPosition();
+
+    /** How far this standby has received and flushed WAL ({@code pg_last_wal_receive_lsn()}). */
+    long receivePosition();
+
+    /**
+     * Waits until this standby has replayed {@code position} (e.g. the primary's
+     * {@link #walPosition()} right after a write): the wait-for-LSN fix for read-your-writes.
+     *
+     * @return true if it got there within {@code timeout}
+     */
+    boolean awaitReplay(long position, java.time.Duration timeout);
+
     /** Starts a stopped server and waits until it accepts connections. */
     void start();
 
@@ -88,6 +124,17 @@ public interface Postgres {
     default void restart() {
         stop();
         start();
+    }
+
+    /**
+     * Stops the server if it runs (try-with-resources in a cell); {@link #start()} brings it back
+     * until the lab closes. A server the lab does not control (external backend) only closes its pools.
+     */
+    @Override
+    default void close() {
+        if (isRunning()) {
+            stop();
+        }
     }
 
     /** Crashes the server: SIGKILL to the postmaster and all its processes. {@link #start()} recovers it. */

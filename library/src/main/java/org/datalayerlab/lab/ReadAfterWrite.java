@@ -30,7 +30,7 @@ import tech.tablesaw.api.Table;
  * display(ReadAfterWrite.table("read-after-write", plain, fixed));
  * }</pre>
  *
- * The row goes into {@link Replication#PROBE_TABLE}, created on first use.
+ * The row goes into the probe table ({@code lab_replication_probe}), created on first use.
  */
 public final class ReadAfterWrite {
 
@@ -84,21 +84,13 @@ public final class ReadAfterWrite {
      */
     public static boolean awaitReplay(Connection replica, String lsn, Duration timeout) throws SQLException {
         Objects.requireNonNull(lsn, "lsn");
-        long deadline = System.nanoTime() + timeout.toNanos();
         try (PreparedStatement s = replica.prepareStatement("select pg_last_wal_replay_lsn() >= ?::pg_lsn")) {
             s.setString(1, lsn);
-            while (true) {
+            return Wait.upTo(timeout).every(Duration.ofNanos(200_000)).check(() -> {
                 try (ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    if (rs.getBoolean(1)) {
-                        return true;
-                    }
+                    return rs.next() && rs.getBoolean(1);
                 }
-                if (System.nanoTime() > deadline) {
-                    return false;
-                }
-                LockSupport.parkNanos(200_000);
-            }
+            });
         }
     }
 
@@ -138,20 +130,21 @@ public final class ReadAfterWrite {
 
     /** How many write-then-read pairs (default 100). */
     public ReadAfterWrite attempts(int attempts) {
-        if (attempts < 1) {
-            throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
-        }
-        this.attempts = attempts;
+        this.attempts = check(attempts, attempts >= 1, "attempts must be at least 1");
         return this;
     }
 
     /** Time between the commit and the read (default 0: read at once). */
     public ReadAfterWrite pause(Duration pause) {
-        if (pause == null || pause.isNegative()) {
-            throw new IllegalArgumentException("pause must be zero or positive, got " + pause);
-        }
-        this.pause = pause;
+        this.pause = check(pause, pause != null && !pause.isNegative(), "pause must be zero or positive");
         return this;
+    }
+
+    private static <T> T check(T value, boolean ok, String rule) {
+        if (!ok) {
+            throw new IllegalArgumentException(rule + ", got " + value);
+        }
+        return value;
     }
 
     /** Where reads go (default {@link #replica()}). */
@@ -176,16 +169,14 @@ public final class ReadAfterWrite {
 
     /** Runs the attempts one after another and counts the stale reads. */
     public Outcome run() {
-        primary.execute("create table if not exists " + Replication.PROBE_TABLE
-                + " (id bigint primary key, written_at timestamptz not null default clock_timestamp())");
-        Replication.awaitReplay(primary, replica, Duration.ofSeconds(30));
+        Probe.ensure(primary, replica);
         Histogram writes = new Histogram(3);
         Histogram reads = new Histogram(3);
         long startMillis = System.currentTimeMillis();
         long start = System.nanoTime();
         int stale = 0;
         try (Connection w = primary.connect(); Connection r = replica.connect();
-             PreparedStatement insert = w.prepareStatement("insert into " + Replication.PROBE_TABLE + "(id) values (?)")) {
+             PreparedStatement insert = w.prepareStatement(Probe.INSERT)) {
             if (writerSetting != null) {
                 try (Statement s = w.createStatement()) {
                     s.execute("set " + writerSetting + " = " + Settings.quote(writerValue));
@@ -207,7 +198,7 @@ public final class ReadAfterWrite {
                     throw new LabException("the route returned no connection: return the primary or the replica connection");
                 }
                 boolean found;
-                try (PreparedStatement read = from.prepareStatement("select 1 from " + Replication.PROBE_TABLE + " where id = ?")) {
+                try (PreparedStatement read = from.prepareStatement(Probe.SELECT)) {
                     read.setLong(1, id);
                     try (ResultSet rs = read.executeQuery()) {
                         found = rs.next();

@@ -19,38 +19,36 @@ import tech.tablesaw.api.Table;
 public final class Replication {
 
     /** The probe table written on the primary and read on replicas by the time-based measurements. */
-    public static final String PROBE_TABLE = "lab_replication_probe";
+    public static final String PROBE_TABLE = Probe.TABLE;
+
+    private static final Duration VISIBILITY_POLL = Duration.ofMillis(1);
 
     private Replication() {
     }
 
-    /** Parses a PostgreSQL LSN such as {@code 0/3000148} into a byte position. */
+    /** Parses a PostgreSQL LSN such as {@code 0/3000148} into a byte position ({@link Lsn#parse}). */
     public static long parseLsn(String lsn) {
-        if (lsn == null) {
-            throw new LabException("no WAL position (NULL): is the server a replica that has not replayed anything yet?");
-        }
-        int slash = lsn.indexOf('/');
-        return (Long.parseLong(lsn.substring(0, slash), 16) << 32) | Long.parseLong(lsn.substring(slash + 1), 16);
+        return Lsn.parse(lsn);
     }
 
-    /** Formats a byte position as PostgreSQL writes an LSN. */
+    /** Formats a byte position as PostgreSQL writes an LSN ({@link Lsn#format}). */
     public static String formatLsn(long position) {
-        return Long.toHexString(position >>> 32).toUpperCase() + "/" + Long.toHexString(position & 0xFFFFFFFFL).toUpperCase();
+        return Lsn.format(position);
     }
 
-    /** The primary's current WAL write position ({@code pg_current_wal_lsn()}). */
+    /** The primary's current WAL write position: {@link Postgres#walPosition()}. */
     public static long walPosition(Postgres primary) {
-        return parseLsn(queryPooled(primary, "select pg_current_wal_lsn()::text"));
+        return primary.walPosition();
     }
 
-    /** How far a replica has replayed (applied) WAL ({@code pg_last_wal_replay_lsn()}). */
+    /** How far a replica has replayed (applied) WAL: {@link Postgres#replayPosition()}. */
     public static long replayPosition(Postgres replica) {
-        return parseLsn(queryPooled(replica, "select pg_last_wal_replay_lsn()::text"));
+        return replica.replayPosition();
     }
 
-    /** How far a replica has received and flushed WAL ({@code pg_last_wal_receive_lsn()}). */
+    /** How far a replica has received and flushed WAL: {@link Postgres#receivePosition()}. */
     public static long receivePosition(Postgres replica) {
-        return parseLsn(queryPooled(replica, "select pg_last_wal_receive_lsn()::text"));
+        return replica.receivePosition();
     }
 
     /**
@@ -58,8 +56,8 @@ public final class Replication {
      * caught up). Read from the primary first, so a replica that catches up in between reads as 0, not negative.
      */
     public static long lagBytes(Postgres primary, Postgres replica) {
-        long written = walPosition(primary);
-        long applied = replayPosition(replica);
+        long written = primary.walPosition();
+        long applied = replica.replayPosition();
         return Math.max(0, written - applied);
     }
 
@@ -79,11 +77,7 @@ public final class Replication {
         return Duration.ofNanos(Long.parseLong(micros) * 1000);
     }
 
-    /**
-     * One value from a connection of the server's own pool ({@link Postgres#dataSource()}):
-     * a sampler reads positions every few ms, and a new connection costs several ms of
-     * authentication and a server process each time.
-     */
+    /** One value over the server's own pool: samplers call replayLag every few ms, a new session costs several. */
     private static String queryPooled(Postgres pg, String sql) {
         try (Connection c = pg.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
@@ -94,7 +88,7 @@ public final class Replication {
 
     /** Waits until {@code replica} has applied the primary's current WAL position. */
     public static void awaitReplay(Postgres primary, Postgres replica, Duration timeout) {
-        if (!awaitLsn(replica, walPosition(primary), timeout)) {
+        if (!replica.awaitReplay(primary.walPosition(), timeout)) {
             throw new LabException(replica.name() + " did not catch up with " + primary.name() + " within "
                     + timeout.toMillis() + " ms (lag " + lagBytes(primary, replica) + " bytes)");
         }
@@ -107,11 +101,7 @@ public final class Replication {
      * @return true if it got there within {@code timeout}
      */
     public static boolean awaitLsn(Postgres replica, long position, Duration timeout) {
-        try (Connection c = replica.connect()) {
-            return ReadAfterWrite.awaitReplay(c, formatLsn(position), timeout);
-        } catch (SQLException e) {
-            throw new LabException(replica.name() + ": could not read its replay position: " + e.getMessage(), e);
-        }
+        return replica.awaitReplay(position, timeout);
     }
 
     /**
@@ -119,27 +109,26 @@ public final class Replication {
      * moment the primary acknowledged the commit (when a client would read its own write).
      */
     public static Duration timeToVisible(Postgres primary, Postgres replica, Duration timeout) {
-        ensureProbeTable(primary, replica);
+        Probe.ensure(primary, replica);
         try (Connection w = primary.connect(); Connection r = replica.connect();
-             PreparedStatement insert = w.prepareStatement("insert into " + PROBE_TABLE + "(id) values (?)");
-             PreparedStatement read = r.prepareStatement("select 1 from " + PROBE_TABLE + " where id = ?")) {
+             PreparedStatement insert = w.prepareStatement(Probe.INSERT);
+             PreparedStatement read = r.prepareStatement(Probe.SELECT)) {
             long id = ThreadLocalRandom.current().nextLong();
             insert.setLong(1, id);
             read.setLong(1, id);
             insert.executeUpdate();
             long committed = System.nanoTime();
-            long deadline = committed + timeout.toNanos();
-            while (true) {
+            // a pause of 1 ms between reads: the answer is at most that late, and the replica is not flooded
+            boolean seen = Wait.upTo(timeout).every(VISIBILITY_POLL).check(() -> {
                 try (ResultSet rs = read.executeQuery()) {
-                    if (rs.next()) {
-                        return Duration.ofNanos(System.nanoTime() - committed);
-                    }
+                    return rs.next();
                 }
-                if (System.nanoTime() > deadline) {
-                    throw new LabException("a row written on " + primary.name() + " was not visible on " + replica.name()
-                            + " within " + timeout.toMillis() + " ms");
-                }
+            });
+            if (!seen) {
+                throw new LabException("a row written on " + primary.name() + " was not visible on " + replica.name()
+                        + " within " + timeout.toMillis() + " ms");
             }
+            return Duration.ofNanos(System.nanoTime() - committed);
         } catch (SQLException e) {
             throw new LabException("timeToVisible(" + primary.name() + ", " + replica.name() + "): " + e.getMessage(), e);
         }
@@ -158,11 +147,11 @@ public final class Replication {
      * Each attempt writes a new row and reads it back from the replica at once.
      */
     public static int staleReads(Postgres primary, Postgres replica, int attempts) {
-        ensureProbeTable(primary, replica);
+        Probe.ensure(primary, replica);
         int stale = 0;
         try (Connection w = primary.connect(); Connection r = replica.connect();
-             PreparedStatement insert = w.prepareStatement("insert into " + PROBE_TABLE + "(id) values (?)");
-             PreparedStatement read = r.prepareStatement("select 1 from " + PROBE_TABLE + " where id = ?")) {
+             PreparedStatement insert = w.prepareStatement(Probe.INSERT);
+             PreparedStatement read = r.prepareStatement(Probe.SELECT)) {
             for (int i = 0; i < attempts; i++) {
                 long id = ThreadLocalRandom.current().nextLong();
                 insert.setLong(1, id);
@@ -178,13 +167,6 @@ public final class Replication {
             throw new LabException("staleReads(" + primary.name() + ", " + replica.name() + "): " + e.getMessage(), e);
         }
         return stale;
-    }
-
-    /** Creates the probe table on the primary (once) and waits until the replica has it. */
-    private static void ensureProbeTable(Postgres primary, Postgres replica) {
-        primary.execute("create table if not exists " + PROBE_TABLE
-                + " (id bigint primary key, written_at timestamptz not null default clock_timestamp())");
-        awaitReplay(primary, replica, Duration.ofSeconds(30));
     }
 
     /** {@code pg_stat_replication} on the primary: one row per connected standby, lags in bytes. */
@@ -213,6 +195,14 @@ public final class Replication {
             throw new LabException(primary.name() + ": could not read pg_stat_replication: " + e.getMessage(), e);
         }
         return Table.create("replication on " + primary.name(), name, state, sync, sent, flush, replay);
+    }
+
+    /**
+     * A read-your-writes measurement between {@code primary} and {@code replica}: the same as
+     * {@link ReadAfterWrite#between}, found here with the other replication measurements.
+     */
+    public static ReadAfterWrite readAfterWrite(Postgres primary, Postgres replica) {
+        return ReadAfterWrite.between(primary, replica);
     }
 
     // --- logical replication --------------------------------------------------------------------

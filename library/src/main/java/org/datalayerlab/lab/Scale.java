@@ -1,7 +1,5 @@
 package org.datalayerlab.lab;
 
-import java.util.Locale;
-
 /** LAB_SCALE: {@code ci} (default: small and quick) or {@code full} (bigger, smoother curves). */
 public final class Scale {
 
@@ -10,14 +8,7 @@ public final class Scale {
 
     /** "ci" or "full". */
     public static String current() {
-        String v = System.getenv().getOrDefault("LAB_SCALE", "ci").trim().toLowerCase(Locale.ROOT);
-        if (v.isEmpty()) {
-            return "ci";
-        }
-        if (!v.equals("ci") && !v.equals("full")) {
-            throw new LabException("LAB_SCALE=" + System.getenv("LAB_SCALE") + " is not a scale: use ci or full");
-        }
-        return v;
+        return LabConfig.current().scale();
     }
 
     public static boolean isFull() {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import org.datalayerlab.lab.server.ExternalBackend;
+import org.datalayerlab.lab.server.external.ExternalBackend;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.Table;
 
@@ -35,6 +35,13 @@ class ExternalBackendTest {
                 assertEquals(7, c.replica(0).queryLong("select id from ext"));
                 LabException add = assertThrows(LabException.class, c::addReplica);
                 assertTrue(add.getMessage().contains("LAB_BACKEND=embedded"), add.getMessage());
+                // what a user's cluster cannot do on request fails naming the backend
+                for (org.junit.jupiter.api.function.Executable refused : List.<org.junit.jupiter.api.function.Executable>of(
+                        c::addReplica, () -> c.promote(c.replica(0)), () -> c.replica(0).kill9(),
+                        () -> c.replicationLink(c.replica(0)))) {
+                    LabException e = assertThrows(LabException.class, refused);
+                    assertTrue(e.getMessage().contains("not possible on the external backend"), e.getMessage());
+                }
 
                 assertThrows(LabException.class, () -> ext.cluster("c", ClusterSpec.replicas(2)));
                 ext.postgres("y", Settings.none());

@@ -176,6 +176,42 @@ public final class Charts {
         return chart;
     }
 
+    /**
+     * Lines from a table: the first column is x (for a {@code Sample} table, {@code "t (s)"}),
+     * the named columns (all the others if none are named) are one line each. Missing values
+     * (a failed read) are left out, not drawn as zero.
+     *
+     * <pre>{@code
+     * Charts.lines("replica2 falls behind during the burst", "lag (MB)", burst.table(), "replica1", "replica2")
+     * }</pre>
+     */
+    public static XYChart lines(String title, String yLabel, tech.tablesaw.api.Table table, String... columns) {
+        Objects.requireNonNull(table, "table");
+        if (table.columnCount() < 2) {
+            throw new IllegalArgumentException("Charts.lines: the table needs an x column and at least one more, got "
+                    + table.columnNames());
+        }
+        String xName = table.column(0).name();
+        List<String> names = columns.length > 0 ? List.of(columns) : table.columnNames().subList(1, table.columnCount());
+        XYChart chart = xyChart(title, xName.equals("t (s)") ? "time (s)" : xName, yLabel);
+        tech.tablesaw.api.NumericColumn<?> x = table.numberColumn(0);
+        for (String name : names) {
+            if (!table.columnNames().contains(name)) {
+                throw new IllegalArgumentException("Charts.lines: no column named '" + name + "'; the table has "
+                        + table.columnNames());
+            }
+            tech.tablesaw.api.NumericColumn<?> y = table.numberColumn(name);
+            List<double[]> points = new ArrayList<>();
+            for (int i = 0; i < table.rowCount(); i++) {
+                if (!y.isMissing(i) && !x.isMissing(i)) {
+                    points.add(new double[] {x.getDouble(i), y.getDouble(i)});
+                }
+            }
+            addLine(chart, name, points.stream().mapToDouble(p -> p[0]).toArray(), points.stream().mapToDouble(p -> p[1]).toArray());
+        }
+        return chart;
+    }
+
     /** Load per shard or partition as bars, for example rows or requests per shard. */
     public static CategoryChart load(String title, String xLabel, String yLabel, Map<String, ? extends Number> perPart) {
         if (perPart == null || perPart.isEmpty()) {

@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiPredicate;
+import org.datalayerlab.lab.LabConfig;
 import org.postgresql.PGConnection;
 import tech.tablesaw.api.DateTimeColumn;
 import tech.tablesaw.api.IntColumn;
@@ -55,9 +56,9 @@ public final class Datasets {
      * folder found walking up from the working directory (notebooks run in notebooks/).
      */
     public static Path dir() {
-        String configured = System.getenv("LAB_DATASETS");
-        if (configured != null && !configured.isBlank()) {
-            Path p = Path.of(configured).toAbsolutePath();
+        Path configured = LabConfig.current().datasets();
+        if (configured != null) {
+            Path p = configured;
             if (!Files.isDirectory(p)) {
                 throw new IllegalStateException("LAB_DATASETS=" + configured
                         + " is not a directory; point it at the repository's datasets/ folder or unset it");

@@ -11,12 +11,13 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -43,17 +44,25 @@ final class InJvmLink implements NetworkLink {
      * With one seed for all, links would draw the same jitter at the same moment, and a request
      * fanned out over several links would never meet one slow path among fast ones.
      */
-    private static final java.util.concurrent.atomic.AtomicLong JITTER_SEEDS = new java.util.concurrent.atomic.AtomicLong(42);
-    private final Random jitterRandom = new Random(JITTER_SEEDS.getAndIncrement());
+    private static final AtomicLong JITTER_SEEDS = new AtomicLong(42);
+    /** Each connection draws its jitter from its own stream, made from this seed and its number. */
+    private final long seed;
 
-    private volatile long requestDelayNanos;
-    private volatile long responseDelayNanos;
-    private volatile long jitterNanos;
+    /** The delay as one value, so a reader sees one whole setting, never one new half and one old. */
+    private record Delay(long requestNanos, long responseNanos, long jitterNanos) {
+    }
+
+    private volatile Delay delay = new Delay(0, 0, 0);
     private volatile long bytesPerSecond;
     private volatile Partition partition = Partition.NONE;
     private volatile boolean closed;
 
     InJvmLink(String targetHost, int targetPort) {
+        this(targetHost, targetPort, JITTER_SEEDS.getAndIncrement());
+    }
+
+    InJvmLink(String targetHost, int targetPort, long seed) {
+        this.seed = seed;
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         try {
@@ -86,9 +95,7 @@ final class InJvmLink implements NetworkLink {
         long total = roundTrip.toNanos();
         // Half of the round trip each way; the jitter rides on the response so that one
         // round trip gets exactly roundTrip + U(0, jitter).
-        responseDelayNanos = total / 2;
-        requestDelayNanos = total - total / 2;
-        jitterNanos = jitter.toNanos();
+        delay = new Delay(total - total / 2, total / 2, jitter.toNanos());
         return this;
     }
 
@@ -135,9 +142,10 @@ final class InJvmLink implements NetworkLink {
 
     @Override
     public String toString() {
+        Delay d = delay;
         return "in-JVM link " + host() + ":" + port() + " -> " + targetHost + ":" + targetPort
-                + " (round trip " + Duration.ofNanos(requestDelayNanos + responseDelayNanos).toMillis() + " ms"
-                + ", jitter " + Duration.ofNanos(jitterNanos).toMillis() + " ms"
+                + " (round trip " + Duration.ofNanos(d.requestNanos() + d.responseNanos()).toMillis() + " ms"
+                + ", jitter " + Duration.ofNanos(d.jitterNanos()).toMillis() + " ms"
                 + ", bandwidth " + (bytesPerSecond > 0 ? bytesPerSecond + " B/s" : "unlimited")
                 + ", partition " + partition + ")";
     }
@@ -154,13 +162,15 @@ final class InJvmLink implements NetworkLink {
                 resetQuietly(client);
                 continue;
             }
-            Thread t = new Thread(() -> connect(client), "lab-link-" + port() + "-connect");
+            // numbered here, in the order clients connected, so a seeded run numbers them the same way
+            int id = connectionIds.incrementAndGet();
+            Thread t = new Thread(() -> connect(client, id), "lab-link-" + port() + "-connect");
             t.setDaemon(true);
             t.start();
         }
     }
 
-    private void connect(Socket client) {
+    private void connect(Socket client, int id) {
         Socket server = new Socket();
         try {
             server.setTcpNoDelay(true);
@@ -172,7 +182,7 @@ final class InJvmLink implements NetworkLink {
             closeQuietly(server);
             return;
         }
-        Connection c = new Connection(connectionIds.incrementAndGet(), client, server);
+        Connection c = new Connection(id, client, server);
         connections.add(c);
         if (closed || partition == Partition.RESET) {
             c.reset();
@@ -181,13 +191,21 @@ final class InJvmLink implements NetworkLink {
         c.start();
     }
 
-    long delayNanos(boolean response) { // package-private for tests
+    /** Connection {@code id}'s jitter stream: a function of the link's seed and the number alone (package-private for tests). */
+    SplittableRandom jitterStream(int id) {
+        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + id);
+    }
+
+    /**
+     * The delay for a chunk read now: half the round trip, plus on the response a draw of up to
+     * the jitter from {@code jitter}, which only that direction's reader thread uses.
+     */
+    private long delayNanos(boolean response, SplittableRandom jitter) {
+        Delay d = delay;
         if (!response) {
-            return requestDelayNanos;
+            return d.requestNanos();
         }
-        long jitter = jitterNanos;
-        long extra = jitter > 0 ? (long) (jitterRandom.nextDouble() * jitter) : 0;
-        return responseDelayNanos + extra;
+        return d.responseNanos() + (d.jitterNanos() > 0 ? (long) (jitter.nextDouble() * d.jitterNanos()) : 0);
     }
 
     private static void resetQuietly(Socket s) {
@@ -226,6 +244,7 @@ final class InJvmLink implements NetworkLink {
 
     /** One client connection: the client socket, the server socket, and a pump each way. */
     private final class Connection {
+        private final int id;
         private final Socket client;
         private final Socket server;
         private final Direction request;
@@ -234,6 +253,7 @@ final class InJvmLink implements NetworkLink {
         private volatile boolean aborted;
 
         Connection(int id, Socket client, Socket server) {
+            this.id = id;
             this.client = client;
             this.server = server;
             String name = "lab-link-" + port() + "-c" + id;
@@ -287,6 +307,7 @@ final class InJvmLink implements NetworkLink {
         private final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
         private final Thread reader;
         private final Thread writer;
+        private final SplittableRandom jitter; // reader thread only
         private long lastDueNanos;      // reader thread only
         private long nextFreeNanos;     // writer thread only: when the bandwidth cap allows the next byte
 
@@ -295,6 +316,7 @@ final class InJvmLink implements NetworkLink {
             this.from = from;
             this.to = to;
             this.isResponse = isResponse;
+            this.jitter = jitterStream(connection.id);
             this.reader = new Thread(this::readLoop, name + "-read");
             this.writer = new Thread(this::writeLoop, name + "-write");
             reader.setDaemon(true);
@@ -333,7 +355,7 @@ final class InJvmLink implements NetworkLink {
 
         /** Due time of a chunk read now; never earlier than the previous one, so order holds when the delay shrinks. */
         private long stamp() {
-            long due = System.nanoTime() + delayNanos(isResponse);
+            long due = System.nanoTime() + delayNanos(isResponse, jitter);
             if (due < lastDueNanos) {
                 due = lastDueNanos;
             }

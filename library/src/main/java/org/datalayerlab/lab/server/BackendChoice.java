@@ -1,9 +1,12 @@
 package org.datalayerlab.lab.server;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.datalayerlab.lab.LabConfig;
 import org.datalayerlab.lab.LabException;
+import org.datalayerlab.lab.server.containers.ContainersBackend;
+import org.datalayerlab.lab.server.embedded.EmbeddedBackend;
+import org.datalayerlab.lab.server.external.ExternalBackend;
 
 /**
  * Which backend a lab uses, and why, from LAB_BACKEND (auto | embedded | containers | external):
@@ -15,12 +18,16 @@ import org.datalayerlab.lab.LabException;
 public record BackendChoice(String backend, String reason) {
 
     public static BackendChoice fromEnvironment() {
-        return decide(System.getenv(), () -> DockerProbe.probe(System.getenv()));
+        return decide(LabConfig.current(), () -> DockerProbe.probe(System.getenv()));
     }
 
     /** The decision, on a given environment and Docker probe (so tests can vary both). */
     public static BackendChoice decide(Map<String, String> env, Supplier<DockerProbe.Result> docker) {
-        String requested = env.getOrDefault("LAB_BACKEND", "auto").trim().toLowerCase(Locale.ROOT);
+        return decide(LabConfig.from(env), docker);
+    }
+
+    public static BackendChoice decide(LabConfig config, Supplier<DockerProbe.Result> docker) {
+        String requested = config.backend();
         switch (requested) {
             case "", "auto" -> {
                 DockerProbe.Result d = docker.get();
@@ -42,7 +49,7 @@ public record BackendChoice(String backend, String reason) {
                 return new BackendChoice("containers", "LAB_BACKEND=containers and a Docker engine answered at " + d.where());
             }
             case "external" -> {
-                String urls = env.get("LAB_EXTERNAL_URLS");
+                String urls = config.externalUrls();
                 if (urls == null || urls.isBlank()) {
                     throw new LabException("LAB_BACKEND=external needs LAB_EXTERNAL_URLS: comma-separated JDBC URLs of"
                             + " your servers, the primary first (e.g. jdbc:postgresql://db1:5432/postgres),"
@@ -50,16 +57,16 @@ public record BackendChoice(String backend, String reason) {
                 }
                 return new BackendChoice("external", "LAB_BACKEND=external: your servers at " + urls.trim());
             }
-            default -> throw new LabException("LAB_BACKEND=" + env.get("LAB_BACKEND")
+            default -> throw new LabException("LAB_BACKEND=" + config.backend()
                     + " is not a backend: use auto, embedded, containers or external");
         }
     }
 
     /** Opens the chosen backend. */
-    public Backend open(Map<String, String> env) {
+    public Backend open(LabConfig config) {
         return switch (backend) {
             case "embedded" -> new EmbeddedBackend();
-            case "external" -> ExternalBackend.fromEnvironment(env);
+            case "external" -> ExternalBackend.from(config);
             // loaded only here, so Testcontainers stays untouched (and silent) on other backends
             case "containers" -> new ContainersBackend();
             default -> throw new IllegalStateException(backend);

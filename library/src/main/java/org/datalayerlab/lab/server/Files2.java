@@ -13,13 +13,13 @@ import java.util.function.Predicate;
 import org.datalayerlab.lab.LabException;
 
 /** Small file helpers the embedded backend needs. */
-final class Files2 {
+public final class Files2 {
 
     private Files2() {
     }
 
     /** Deletes a tree; files that vanish meanwhile are fine. */
-    static void deleteTree(Path root) {
+    public static void deleteTree(Path root) {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -52,7 +52,7 @@ final class Files2 {
      * the server runs as). Files for which {@code skip} says true are left out; files that vanish
      * during the copy (a running server removes temporary files) are skipped.
      */
-    static void copyTree(Path from, Path to, Predicate<Path> skip) {
+    public static void copyTree(Path from, Path to, Predicate<Path> skip) {
         try {
             Files.walkFileTree(from, new SimpleFileVisitor<>() {
                 @Override
@@ -100,7 +100,7 @@ final class Files2 {
     }
 
     /** Creates a directory others may enter (the server's OS user must reach its data directory). */
-    static Path mkdirs(Path dir) {
+    public static Path mkdirs(Path dir) {
         try {
             Files.createDirectories(dir);
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -110,7 +110,7 @@ final class Files2 {
         }
     }
 
-    static String read(Path file) {
+    public static String read(Path file) {
         try {
             return Files.readString(file);
         } catch (IOException e) {
@@ -118,7 +118,7 @@ final class Files2 {
         }
     }
 
-    static void write(Path file, String text) {
+    public static void write(Path file, String text) {
         try {
             Files.writeString(file, text);
         } catch (IOException e) {
@@ -127,7 +127,7 @@ final class Files2 {
     }
 
     /** The last lines of a log file, for error messages. */
-    static String tail(Path file, int lines) {
+    public static String tail(Path file, int lines) {
         String[] all = read(file).split("\n");
         StringBuilder b = new StringBuilder();
         for (int i = Math.max(0, all.length - lines); i < all.length; i++) {

@@ -4,19 +4,25 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.datalayerlab.lab.LabException;
+import org.datalayerlab.lab.Lsn;
 import org.datalayerlab.lab.Postgres;
 import org.datalayerlab.lab.Settings;
+import org.datalayerlab.lab.Wait;
 
-/** The JDBC side every backend shares: URLs, pools, one-line queries, ALTER SYSTEM. */
+/** The JDBC side every backend shares: URLs, pools, one-line queries, ALTER SYSTEM, WAL positions. */
 public abstract class JdbcServer implements Postgres {
+
+    private static final Duration REPLAY_POLL = Duration.ofNanos(200_000);
 
     private final List<HikariDataSource> pools = new ArrayList<>();
     private HikariDataSource defaultPool;
@@ -147,23 +153,53 @@ public abstract class JdbcServer implements Postgres {
     public void reload() {
         String before = queryString("select pg_conf_load_time()::text");
         execute("select pg_reload_conf()");
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            String now = queryString("select pg_conf_load_time()::text");
-            if (!before.equals(now)) {
-                return;
-            }
-            sleep(2);
-        }
-        throw new LabException(name() + ": configuration reload did not happen within 5 s");
+        Wait.upTo(Duration.ofSeconds(5)).every(Duration.ofMillis(2))
+                .until(() -> !before.equals(queryString("select pg_conf_load_time()::text")),
+                        () -> name() + ": configuration reload did not happen");
     }
 
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LabException("interrupted", e);
+    // --- WAL positions ---------------------------------------------------------------------------
+
+    @Override
+    public long walPosition() {
+        return Lsn.parse(queryPooled("select pg_current_wal_lsn()::text"));
+    }
+
+    @Override
+    public long replayPosition() {
+        return Lsn.parse(queryPooled("select pg_last_wal_replay_lsn()::text"));
+    }
+
+    @Override
+    public long receivePosition() {
+        return Lsn.parse(queryPooled("select pg_last_wal_receive_lsn()::text"));
+    }
+
+    /** Polls pg_last_wal_replay_lsn() every 0.2 ms on one pooled session. */
+    @Override
+    public boolean awaitReplay(long position, Duration timeout) {
+        try (Connection c = dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("select pg_last_wal_replay_lsn() >= ?::pg_lsn")) {
+            s.setString(1, Lsn.format(position));
+            return Wait.upTo(timeout).every(REPLAY_POLL).check(() -> {
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() && rs.getBoolean(1);
+                }
+            });
+        } catch (SQLException e) {
+            throw new LabException(name() + ": could not read its replay position: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One value from a connection of the server's own pool: a sampler reads positions every few
+     * ms, and a new connection costs several ms of authentication and a server process each time.
+     */
+    private String queryPooled(String sql) {
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw new LabException(name() + ": " + sql + ": " + e.getMessage(), e);
         }
     }
 

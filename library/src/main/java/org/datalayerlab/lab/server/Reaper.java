@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.datalayerlab.lab.LabConfig;
 import org.datalayerlab.lab.LabException;
 
 /**
@@ -20,47 +21,28 @@ import org.datalayerlab.lab.LabException;
  * <li>the first lab started in any later JVM reaps run directories whose JVM is gone
  *     (in case the watchdog itself was killed).</li>
  * </ul>
- * A JVM shutdown hook closes every open lab on ordinary exits. This registry is the only
- * process-wide state of the library.
+ * On ordinary exits, Lab's shutdown hook closes every open lab, then deletes the run directory.
  */
 public final class Reaper {
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
-    private static final java.util.Set<AutoCloseable> OPEN = new java.util.LinkedHashSet<>();
     private static Path jvmDir;
     private static Path jvmFastDir;
-    private static boolean hookInstalled;
 
     private Reaper() {
     }
 
-    /** Where the lab keeps binaries and run directories: LAB_HOME, else {tmp}/datalayerlab-{user}. */
+    /** Where the lab keeps binaries and run directories: LAB_HOME (see {@link LabConfig}). */
     public static Path home() {
-        String configured = System.getenv("LAB_HOME");
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured).toAbsolutePath();
-        }
-        return Path.of(System.getProperty("java.io.tmpdir"), "datalayerlab-" + System.getProperty("user.name"));
+        return LabConfig.current().home();
     }
 
     /**
-     * Where data directories (without their WAL) live: a tmpfs when there is one (/dev/shm), since
-     * creating a data directory's ~1000 small files costs up to a second on some disks and
-     * milliseconds in memory. WAL stays under {@link #home()} on disk, so commits still pay a
-     * real fsync. LAB_FAST_HOME overrides; with LAB_HOME set and no LAB_FAST_HOME, everything
-     * goes under LAB_HOME.
+     * Where data directories (without their WAL) live: LAB_FAST_HOME, by default a tmpfs when
+     * there is one (/dev/shm). WAL stays under {@link #home()} on disk, so commits still pay a real fsync.
      */
     public static Path fastHome() {
-        String configured = System.getenv("LAB_FAST_HOME");
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured).toAbsolutePath();
-        }
-        String labHome = System.getenv("LAB_HOME");
-        Path shm = Path.of("/dev/shm");
-        if ((labHome == null || labHome.isBlank()) && Files.isDirectory(shm) && Files.isWritable(shm)) {
-            return shm.resolve("datalayerlab-" + System.getProperty("user.name"));
-        }
-        return home();
+        return LabConfig.current().fastHome();
     }
 
     /** This JVM's run directory on disk: created (and the watchdog started, old runs reaped) on first use. */
@@ -82,7 +64,7 @@ public final class Reaper {
     }
 
     /** The tmpfs (or disk) twin of a directory under {@link #jvmDir()}, created if needed: data directories go there. */
-    static synchronized Path fastTwin(Path underJvmDir) {
+    public static synchronized Path fastTwin(Path underJvmDir) {
         jvmDir();
         return Files2.mkdirs(jvmFastDir.resolve(jvmDir.relativize(underJvmDir).toString()));
     }
@@ -92,41 +74,8 @@ public final class Reaper {
         return Files2.mkdirs(jvmDir().resolve("lab-" + SEQUENCE.incrementAndGet()));
     }
 
-    /** Registers something to close at JVM exit (a lab); {@link #closed} takes it off again. */
-    public static synchronized void register(AutoCloseable resource) {
-        if (!hookInstalled) {
-            Runtime.getRuntime().addShutdownHook(new Thread(Reaper::closeAllAtExit, "lab-shutdown"));
-            hookInstalled = true;
-        }
-        OPEN.add(resource);
-    }
-
-    public static synchronized void closed(AutoCloseable resource) {
-        OPEN.remove(resource);
-    }
-
-    /** What is registered and not closed yet, oldest first. */
-    public static synchronized List<AutoCloseable> open() {
-        return List.copyOf(OPEN);
-    }
-
-    private static void closeAllAtExit() {
-        List<AutoCloseable> open;
-        synchronized (Reaper.class) {
-            open = new java.util.ArrayList<>(OPEN);
-        }
-        for (AutoCloseable r : open) {
-            try {
-                r.close();
-            } catch (Exception | Error e) {
-                // exiting anyway: the watchdog or the next start reaps what is left
-            }
-        }
-        deleteJvmDir();
-    }
-
-    /** Deletes this JVM's run directory at exit (servers are stopped before this). */
-    static synchronized void deleteJvmDir() {
+    /** Deletes this JVM's run directory at exit (Lab's shutdown hook calls it once the servers are stopped). */
+    public static synchronized void deleteJvmDir() {
         if (jvmDir != null) {
             Files2.deleteTree(jvmFastDir);
             Files2.deleteTree(jvmDir);

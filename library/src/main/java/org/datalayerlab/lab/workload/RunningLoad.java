@@ -114,17 +114,31 @@ public final class RunningLoad implements AutoCloseable {
         return this;
     }
 
-    /** Waits for the run to end by its duration or operation count, and returns the result. */
+    /**
+     * Waits for the run to end by its duration or operation count, and returns the result. An
+     * interrupt (a notebook's stop button) stops the run early: the operations in progress
+     * finish, and the result is merged only once every worker has stopped writing to it. The
+     * interrupt flag stays set for the caller.
+     */
     public Result await() {
+        boolean interrupted = false;
         for (Thread t : threads) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                stopping.set(true);
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    stopping.set(true);
+                    interrupted = true;
+                }
+            }
+        }
+        try {
+            return finish();
+        } finally {
+            if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
-        return finish();
     }
 
     /** Stops now (operations in progress finish) and returns the result so far. */

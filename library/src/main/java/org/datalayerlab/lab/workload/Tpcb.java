@@ -1,8 +1,5 @@
 package org.datalayerlab.lab.workload;
 
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
-
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -84,26 +81,14 @@ public final class Tpcb {
     }
 
     private void copyAccounts(Connection c) throws SQLException {
-        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY pgbench_accounts FROM STDIN");
-        try {
-            StringBuilder batch = new StringBuilder(1 << 20);
+        try (CopyRows copy = new CopyRows(c, "pgbench_accounts", StandardCharsets.US_ASCII)) {
             long accounts = (long) ACCOUNTS_PER_BRANCH * scale;
             for (long aid = 1; aid <= accounts; aid++) {
                 // aid, bid, abalance 0, empty filler: what pgbench -i writes
-                batch.append(aid).append('\t').append((aid - 1) / ACCOUNTS_PER_BRANCH + 1).append("\t0\t\n");
-                if (batch.length() >= (1 << 20)) {
-                    byte[] bytes = batch.toString().getBytes(StandardCharsets.US_ASCII);
-                    copy.writeToCopy(bytes, 0, bytes.length);
-                    batch.setLength(0);
-                }
+                copy.row().append(aid).append('\t').append((aid - 1) / ACCOUNTS_PER_BRANCH + 1).append("\t0\t");
+                copy.endRow();
             }
-            byte[] bytes = batch.toString().getBytes(StandardCharsets.US_ASCII);
-            copy.writeToCopy(bytes, 0, bytes.length);
-            copy.endCopy();
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
+            copy.finish();
         }
     }
 

@@ -8,7 +8,8 @@ import javax.sql.DataSource;
 /**
  * Something a {@link Driver} runs over and over: it makes one {@link Worker} per driver
  * thread. Ready-made ones: {@link Ycsb} and {@link Tpcb}; your own in one line with
- * {@link #of(String, Op)} or {@link #jdbc(String, DataSource, JdbcOp)}.
+ * {@link #of(String, Op)}, {@link #sql(String, DataSource, String)} or
+ * {@link #jdbc(String, DataSource, JdbcOp)}.
  */
 @FunctionalInterface
 public interface Workload {
@@ -60,6 +61,21 @@ public interface Workload {
                     return null;
                 }
             };
+        });
+    }
+
+    /**
+     * One SQL statement per operation, on each thread's own connection from {@code dataSource}
+     * (as {@link #jdbc}): {@code Workload.sql("insert a row", primary.dataSource(), "insert into t default values")}.
+     */
+    static Workload sql(String name, DataSource dataSource, String sql) {
+        if (sql == null || sql.isBlank()) {
+            throw new IllegalArgumentException("Workload.sql: pass the statement to run, e.g. \"insert into t default values\"");
+        }
+        return jdbc(name, dataSource, (connection, random) -> {
+            try (var statement = connection.createStatement()) {
+                statement.execute(sql);
+            }
         });
     }
 

@@ -1,8 +1,5 @@
 package org.datalayerlab.lab.workload;
 
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
-
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -160,29 +157,16 @@ public final class Ycsb {
 
     private void copyRecords(Connection c) throws SQLException {
         SplittableRandom random = new SplittableRandom(seed);
-        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " FROM STDIN");
-        try {
-            StringBuilder batch = new StringBuilder(1 << 20);
+        try (CopyRows copy = new CopyRows(c, table, StandardCharsets.UTF_8)) {
             for (long n = 0; n < records; n++) {
-                batch.append(key(n));
+                StringBuilder row = copy.row().append(key(n));
                 for (int f = 0; f < fields; f++) {
-                    batch.append('\t');
-                    appendValue(batch, random, fieldLength);
+                    row.append('\t');
+                    appendValue(row, random, fieldLength);
                 }
-                batch.append('\n');
-                if (batch.length() >= (1 << 20)) {
-                    byte[] bytes = batch.toString().getBytes(StandardCharsets.UTF_8);
-                    copy.writeToCopy(bytes, 0, bytes.length);
-                    batch.setLength(0);
-                }
+                copy.endRow();
             }
-            byte[] bytes = batch.toString().getBytes(StandardCharsets.UTF_8);
-            copy.writeToCopy(bytes, 0, bytes.length);
-            copy.endCopy();
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
+            copy.finish();
         }
     }
 

@@ -1,4 +1,4 @@
-package org.datalayerlab.lab.server;
+package org.datalayerlab.lab.server.containers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.datalayerlab.lab.Settings;
+import org.datalayerlab.lab.server.StreamingCluster;
+import org.datalayerlab.lab.server.embedded.PgInstall;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,7 +66,7 @@ class ContainerCommandsTest {
     void sqlForTheReplicationRoleAndSlots() {
         assertEquals("create role replicator with replication login password 'pw'",
                 ContainerCommands.createReplicationRoleSql("pw"));
-        String slot = ContainerCommands.createSlotSql("replica1");
+        String slot = StreamingCluster.createSlotSql("replica1");
         assertTrue(slot.startsWith("select pg_create_physical_replication_slot('replica1', true) where not exists"), slot);
         assertEquals("host replication replicator all scram-sha-256", ContainerCommands.pgHbaReplicationLine());
     }

@@ -1,16 +1,18 @@
-package org.datalayerlab.lab.server;
+package org.datalayerlab.lab.server.external;
 
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.datalayerlab.lab.Cluster;
 import org.datalayerlab.lab.ClusterSpec;
+import org.datalayerlab.lab.LabConfig;
 import org.datalayerlab.lab.LabException;
 import org.datalayerlab.lab.Postgres;
 import org.datalayerlab.lab.Settings;
 import org.datalayerlab.lab.net.NetworkLink;
 import org.datalayerlab.lab.net.NetworkLinks;
+import org.datalayerlab.lab.server.Backend;
+import org.datalayerlab.lab.server.JdbcServer;
 
 /**
  * Servers the user runs, from LAB_EXTERNAL_URLS (comma-separated JDBC URLs, the primary first)
@@ -29,16 +31,9 @@ public final class ExternalBackend implements Backend {
         }
     }
 
-    static ExternalBackend fromEnvironment(Map<String, String> env) {
-        String urls = env.getOrDefault("LAB_EXTERNAL_URLS", "");
-        List<String> list = new ArrayList<>();
-        for (String u : urls.split(",")) {
-            if (!u.isBlank()) {
-                list.add(u.trim());
-            }
-        }
-        return new ExternalBackend(list, env.getOrDefault("LAB_EXTERNAL_USER", "postgres"),
-                env.getOrDefault("LAB_EXTERNAL_PASSWORD", ""));
+    /** The servers LAB_EXTERNAL_URLS names, with LAB_EXTERNAL_USER and LAB_EXTERNAL_PASSWORD. */
+    public static ExternalBackend from(LabConfig config) {
+        return new ExternalBackend(config.externalUrlList(), config.externalUser(), config.externalPassword());
     }
 
     @Override
@@ -89,7 +84,7 @@ public final class ExternalBackend implements Backend {
     @Override
     public synchronized void close() {
         links.forEach(NetworkLink::close);
-        configured.forEach(ExternalPostgres::closePools);
+        configured.forEach(ExternalPostgres::release);
     }
 
     static String unsupported(String what) {
@@ -195,9 +190,14 @@ public final class ExternalBackend implements Backend {
             return -1;
         }
 
+        void release() {
+            closePools();
+        }
+
+        /** The lab does not own this server: closing it only lets go of its connections. */
         @Override
-        protected synchronized void closePools() {
-            super.closePools();
+        public void close() {
+            closePools();
         }
     }
 
@@ -219,10 +219,8 @@ public final class ExternalBackend implements Backend {
         }
 
         @Override
-        public void awaitReplicas(java.time.Duration timeout) {
-            for (Postgres r : replicas) {
-                org.datalayerlab.lab.Replication.awaitReplay(primary, r, timeout);
-            }
+        public NetworkLink replicationLink(Postgres replica) {
+            throw new LabException(unsupported("re-pointing a replica's replication connection"));
         }
     }
 }

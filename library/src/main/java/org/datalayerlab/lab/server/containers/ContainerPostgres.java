@@ -1,4 +1,4 @@
-package org.datalayerlab.lab.server;
+package org.datalayerlab.lab.server.containers;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import java.sql.Connection;
@@ -8,6 +8,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 import org.datalayerlab.lab.LabException;
+import org.datalayerlab.lab.Wait;
+import org.datalayerlab.lab.server.JdbcServer;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.images.builder.Transferable;
 
@@ -110,17 +112,16 @@ final class ContainerPostgres extends JdbcServer {
 
     /** Waits until the server accepts connections; a container that exits instead is reported with its log. */
     void awaitReady() {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!acceptsConnections()) {
+        boolean ready = Wait.upTo(START_TIMEOUT).every(Duration.ofMillis(50)).check(() -> {
             if (!container.isRunning()) {
                 throw new LabException(name + ": its container exited during start-up" + exitCode()
                         + ". End of its log:\n" + ContainerCommands.tail(container.getLogs(), 15));
             }
-            if (System.nanoTime() > deadline) {
-                throw new LabException(name + ": PostgreSQL did not accept connections on " + jdbcUrl() + " within "
-                        + START_TIMEOUT.toSeconds() + " s. End of its log:\n" + ContainerCommands.tail(container.getLogs(), 15));
-            }
-            sleep(50);
+            return acceptsConnections();
+        });
+        if (!ready) {
+            throw new LabException(name + ": PostgreSQL did not accept connections on " + jdbcUrl() + " within "
+                    + START_TIMEOUT.toSeconds() + " s. End of its log:\n" + ContainerCommands.tail(container.getLogs(), 15));
         }
     }
 
@@ -150,13 +151,8 @@ final class ContainerPostgres extends JdbcServer {
         }
         closePools();
         container.getDockerClient().killContainerCmd(container.getContainerId()).withSignal("KILL").exec();
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (container.isRunning()) {
-            if (System.nanoTime() > deadline) {
-                throw new LabException(name + ": its container still runs 30 s after SIGKILL");
-            }
-            sleep(20);
-        }
+        Wait.upTo(Duration.ofSeconds(30)).every(Duration.ofMillis(20)).until(() -> !container.isRunning(),
+                () -> name + ": its container still ran after SIGKILL");
     }
 
     /**

@@ -1,16 +1,20 @@
-package org.datalayerlab.lab.server;
+package org.datalayerlab.lab.server.embedded;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.datalayerlab.lab.LabException;
 import org.datalayerlab.lab.Settings;
+import org.datalayerlab.lab.Wait;
+import org.datalayerlab.lab.server.Files2;
+import org.datalayerlab.lab.server.JdbcServer;
+import org.datalayerlab.lab.server.Loopback;
+import org.datalayerlab.lab.server.Reaper;
 
 /**
  * A PostgreSQL server process on this machine, started directly (no pg_ctl) so the JVM knows
@@ -19,7 +23,7 @@ import org.datalayerlab.lab.Settings;
  */
 public final class LocalPostgres extends JdbcServer {
 
-    static final String HOST = "127.0.0.1";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
     private final String name;
     private final Path dir;
@@ -44,7 +48,7 @@ public final class LocalPostgres extends JdbcServer {
     /** A new server from the template data directory, not yet started. */
     static LocalPostgres fromTemplate(String name, String dirName, Path labDir, Settings settings) {
         PgInstall install = PgInstall.get();
-        LocalPostgres pg = new LocalPostgres(name, Files2.mkdirs(labDir.resolve(dirName)), install, freePort());
+        LocalPostgres pg = new LocalPostgres(name, Files2.mkdirs(labDir.resolve(dirName)), install, Loopback.freePort());
         Files2.copyTree(install.templateData, pg.data, rel -> rel.toString().equals("pg_wal"));
         Files2.copyTree(install.templateWal, pg.wal, rel -> false);
         pg.linkWal();
@@ -54,7 +58,7 @@ public final class LocalPostgres extends JdbcServer {
 
     /** A server whose data directory the caller fills in (a replica's base backup), not yet started. */
     static LocalPostgres empty(String name, String dirName, Path labDir) {
-        LocalPostgres pg = new LocalPostgres(name, Files2.mkdirs(labDir.resolve(dirName)), PgInstall.get(), freePort());
+        LocalPostgres pg = new LocalPostgres(name, Files2.mkdirs(labDir.resolve(dirName)), PgInstall.get(), Loopback.freePort());
         pg.install.makeWalDir(pg.wal);
         return pg;
     }
@@ -113,7 +117,7 @@ public final class LocalPostgres extends JdbcServer {
 
     @Override
     public String host() {
-        return HOST;
+        return Loopback.HOST;
     }
 
     @Override
@@ -155,7 +159,7 @@ public final class LocalPostgres extends JdbcServer {
                 if (attempt == 3) {
                     throw new LabException(name + ": could not bind a free port on 127.0.0.1 after 3 tries");
                 }
-                port = freePort();
+                port = Loopback.freePort();
                 rewritePort();
             }
         }
@@ -178,8 +182,7 @@ public final class LocalPostgres extends JdbcServer {
             throw new LabException(name + ": could not start " + cmd + ": " + e.getMessage(), e);
         }
         // postmaster.pid's 8th line says "ready" (primary) or "standby" once connections are accepted
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
+        boolean ready = Wait.upTo(START_TIMEOUT).every(Duration.ofMillis(5)).check(() -> {
             if (!process.isAlive()) {
                 String newLog = Files2.read(log).substring((int) Math.min(logStart, Files2.read(log).length()));
                 if (newLog.contains("could not bind") || newLog.contains("Address already in use")) {
@@ -188,14 +191,13 @@ public final class LocalPostgres extends JdbcServer {
                 throw new LabException(name + ": PostgreSQL exited during start-up (exit code " + process.exitValue()
                         + "). End of " + log + ":\n" + Files2.tail(log, 15));
             }
-            if (serverStatus().matches("ready|standby")) {
-                return;
-            }
-            sleep(5);
+            return serverStatus().matches("ready|standby");
+        });
+        if (!ready) {
+            killProcessTree();
+            throw new LabException(name + ": PostgreSQL did not accept connections within " + START_TIMEOUT.toSeconds()
+                    + " s. End of " + log + ":\n" + Files2.tail(log, 15));
         }
-        killProcessTree();
-        throw new LabException(name + ": PostgreSQL did not accept connections within 120 s. End of " + log + ":\n"
-                + Files2.tail(log, 15));
     }
 
     /** The status word in postmaster.pid: starting, stopping, ready, standby, or "" if there is none. */
@@ -214,30 +216,23 @@ public final class LocalPostgres extends JdbcServer {
     /** Fast shutdown (SIGINT): open transactions roll back, a checkpoint is written. */
     @Override
     public synchronized void stop() {
-        closePools();
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        signal("INT", process.pid());
-        try {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                killProcessTree();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            killProcessTree();
-        }
+        shutdown("INT", 60);
     }
 
     /** Immediate shutdown (SIGQUIT): no checkpoint, like pulling the plug but politely. Used when closing in a hurry. */
     synchronized void stopImmediately() {
+        shutdown("QUIT", 10);
+    }
+
+    /** Sends the postmaster {@code signal} and waits for it to exit; SIGKILL if it takes longer than {@code seconds}. */
+    private void shutdown(String signal, int seconds) {
         closePools();
         if (process == null || !process.isAlive()) {
             return;
         }
-        signal("QUIT", process.pid());
+        signal(signal, process.pid());
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
                 killProcessTree();
             }
         } catch (InterruptedException e) {
@@ -293,14 +288,6 @@ public final class LocalPostgres extends JdbcServer {
             throw new LabException("could not run kill: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new LabException("no free TCP port on 127.0.0.1: " + e.getMessage(), e);
         }
     }
 

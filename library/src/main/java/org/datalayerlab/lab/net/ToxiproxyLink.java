@@ -1,19 +1,19 @@
-package org.datalayerlab.lab.server;
+package org.datalayerlab.lab.net;
 
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import java.io.IOException;
 import java.time.Duration;
 import org.datalayerlab.lab.LabException;
-import org.datalayerlab.lab.net.NetworkLink;
 
-/** The shared NetworkLink interface on a Toxiproxy proxy. */
-final class ToxiproxyLink implements NetworkLink {
+/** A {@link NetworkLink} on a Toxiproxy proxy (the containers backend's links); {@link InJvmLink} is the other kind. */
+public final class ToxiproxyLink implements NetworkLink {
     private final Proxy proxy;
     private final String host;
     private final int port;
 
-    ToxiproxyLink(Proxy proxy, String host, int port) {
+    /** A link on an existing proxy, reached by clients at {@code host:port}. */
+    public ToxiproxyLink(Proxy proxy, String host, int port) {
         this.proxy = proxy;
         this.host = host;
         this.port = port;

@@ -1,4 +1,4 @@
-package org.datalayerlab.lab.server;
+package org.datalayerlab.lab.server.containers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +12,8 @@ import java.util.Map;
 import org.datalayerlab.lab.Lab;
 import org.datalayerlab.lab.LabException;
 import org.datalayerlab.lab.Settings;
+import org.datalayerlab.lab.server.DockerProbe;
+import org.datalayerlab.lab.server.JdbcServer;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;

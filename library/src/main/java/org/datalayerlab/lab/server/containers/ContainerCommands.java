@@ -1,4 +1,4 @@
-package org.datalayerlab.lab.server;
+package org.datalayerlab.lab.server.containers;
 
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.model.ExposedPort;
@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.datalayerlab.lab.Settings;
+import org.datalayerlab.lab.server.Loopback;
 
 /**
  * What the containers backend tells Docker and PostgreSQL, as plain text: the scripts the
@@ -30,7 +31,7 @@ final class ContainerCommands {
     static final String REPLICATION_CONF = "/etc/lab/replication.conf";
     static final String INIT_SCRIPT = "/docker-entrypoint-initdb.d/10-lab.sh";
     static final String REPLICA_SCRIPT = "/usr/local/bin/lab-replica.sh";
-    static final String LOOPBACK = "127.0.0.1";
+    static final String LOOPBACK = Loopback.HOST;
 
     /** The postgres image logs this once per server start; a fresh primary starts twice (init, then for real). */
     static final String READY_LOG = ".*database system is ready to accept connections.*\\s";
@@ -95,12 +96,6 @@ final class ContainerCommands {
     /** Run on a cluster's primary once it is up; replicas and promoted replicas inherit the role. */
     static String createReplicationRoleSql(String password) {
         return "create role " + REPLICATION_USER + " with replication login password '" + password + "'";
-    }
-
-    /** A physical slot reserving WAL from now on; kept if it exists (as after a promotion). */
-    static String createSlotSql(String slot) {
-        return "select pg_create_physical_replication_slot('" + slot + "', true) where not exists"
-                + " (select 1 from pg_replication_slots where slot_name = '" + slot + "')";
     }
 
     /** How a standby (or a base backup, without an application_name) reaches its upstream on the lab's network. */

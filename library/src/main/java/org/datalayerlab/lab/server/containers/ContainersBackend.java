@@ -1,11 +1,9 @@
-package org.datalayerlab.lab.server;
+package org.datalayerlab.lab.server.containers;
 
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.datalayerlab.lab.Cluster;
 import org.datalayerlab.lab.ClusterSpec;
@@ -13,6 +11,10 @@ import org.datalayerlab.lab.LabException;
 import org.datalayerlab.lab.Postgres;
 import org.datalayerlab.lab.Settings;
 import org.datalayerlab.lab.net.NetworkLink;
+import org.datalayerlab.lab.net.ToxiproxyLink;
+import org.datalayerlab.lab.server.Cleanup;
+import org.datalayerlab.lab.server.OwningBackend;
+import org.datalayerlab.lab.server.Loopback;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.ToxiproxyContainer;
@@ -32,7 +34,7 @@ import org.testcontainers.utility.DockerImageName;
  * <p>Needs a local Docker engine: the ports are published on this machine's loopback.
  * Testcontainers' own Ryuk container is not ours to bind; it publishes its port as Testcontainers does.
  */
-public final class ContainersBackend implements Backend {
+public final class ContainersBackend extends OwningBackend<ContainerPostgres> {
 
     static final DockerImageName POSTGRES = DockerImageName.parse(ContainerCommands.IMAGE);
     static final DockerImageName TOXIPROXY = DockerImageName.parse("ghcr.io/shopify/toxiproxy:2.5.0");
@@ -43,12 +45,9 @@ public final class ContainersBackend implements Backend {
     private final String password = ContainerCommands.newPassword();
     private final String replicationPassword = ContainerCommands.newPassword();
     private final Network network = Network.newNetwork();
-    private final List<ContainerPostgres> servers = new ArrayList<>();
-    private final List<NetworkLink> links = new ArrayList<>();
     private ToxiproxyContainer toxiproxy;
     private ToxiproxyClient toxiproxyClient;
     private int nextProxyPort = TOXIPROXY_FIRST_PORT;
-    private boolean closed;
 
     @Override
     public String name() {
@@ -62,7 +61,7 @@ public final class ContainersBackend implements Backend {
 
     @Override
     public Cluster cluster(String name, ClusterSpec spec) {
-        return ContainerCluster.create(this, name, spec);
+        return new ContainerCluster(this, name, spec).startUp();
     }
 
     String replicationPassword() {
@@ -73,7 +72,7 @@ public final class ContainersBackend implements Backend {
     synchronized ContainerPostgres startServer(String clusterName, String name, Settings settings) {
         checkOpen();
         String alias = ContainerCommands.alias(clusterName, name);
-        int hostPort = LocalPostgres.freePort();
+        int hostPort = Loopback.freePort();
         return start(new ContainerPostgres(name, alias, hostPort, password,
                 serverContainer(network, alias, hostPort, password, settings)));
     }
@@ -82,14 +81,14 @@ public final class ContainersBackend implements Backend {
     synchronized ContainerPostgres startReplica(String clusterName, String name, ContainerPostgres upstream, Settings settings) {
         checkOpen();
         String alias = ContainerCommands.alias(clusterName, name);
-        int hostPort = LocalPostgres.freePort();
+        int hostPort = Loopback.freePort();
         return start(new ContainerPostgres(name, alias, hostPort, password,
                 replicaContainer(network, alias, hostPort, upstream.alias(), replicationPassword, name, settings)));
     }
 
     /** Starts the container (Testcontainers waits for the ready line in its log), then for a connection. */
     private ContainerPostgres start(ContainerPostgres pg) {
-        servers.add(pg);
+        own(pg);
         try {
             pg.container.start();
             pg.awaitReady();
@@ -163,51 +162,25 @@ public final class ContainersBackend implements Backend {
             Proxy proxy = toxiproxyClient.createProxy(pg.alias() + "-" + listen, "0.0.0.0:" + listen,
                     pg.alias() + ":" + ContainerCommands.PG_PORT);
             NetworkLink link = new ToxiproxyLink(proxy, ContainerCommands.LOOPBACK, toxiproxy.getMappedPort(listen));
-            links.add(link);
-            return link;
+            return own(link);
         } catch (IOException e) {
             throw new LabException("could not create a Toxiproxy proxy for " + target.name() + ": " + e.getMessage(), e);
         }
     }
 
-    private void checkOpen() {
-        if (closed) {
-            throw new LabException("this lab is closed: start a new one with Lab.start()");
-        }
+    /** Removes the container with its data. */
+    @Override
+    protected void destroy(ContainerPostgres server) {
+        server.destroy();
     }
 
-    /** Removes every container (newest first, with its data), the Toxiproxy container and the network. */
+    /** Then the Toxiproxy container and the lab's network. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        RuntimeException first = null;
-        for (NetworkLink l : links) {
-            try {
-                l.close();
-            } catch (RuntimeException e) {
-                first = first == null ? e : first;
-            }
-        }
-        for (int i = servers.size() - 1; i >= 0; i--) {
-            try {
-                servers.get(i).destroy();
-            } catch (RuntimeException e) {
-                first = first == null ? e : first;
-            }
-        }
-        try {
+    protected void closeRest(Cleanup cleanup) {
+        cleanup.run(() -> {
             if (toxiproxy != null) {
                 toxiproxy.stop();
             }
-            network.close();
-        } catch (RuntimeException e) {
-            first = first == null ? e : first;
-        }
-        if (first != null) {
-            throw first;
-        }
+        }).run(network::close);
     }
 }

@@ -1,4 +1,4 @@
-package org.datalayerlab.lab.server;
+package org.datalayerlab.lab.server.embedded;
 
 import java.io.BufferedInputStream;
 import java.io.File;
@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.datalayerlab.lab.LabConfig;
 import org.datalayerlab.lab.LabException;
+import org.datalayerlab.lab.server.Files2;
+import org.datalayerlab.lab.server.Reaper;
 
 /**
  * The PostgreSQL 17 binaries from zonky's Maven artifact, unpacked once per machine, and a
@@ -29,7 +32,7 @@ import org.datalayerlab.lab.LabException;
  * <p>PostgreSQL refuses to run as root. When the JVM is root (containers, CI), servers run as
  * an unprivileged OS user instead ({@code LAB_PG_OS_USER}, default "nobody") via setpriv.
  */
-final class PgInstall {
+public final class PgInstall {
 
     static final String BUNDLE = "postgres-linux-x86_64.txz";
     static final String SUPERUSER = "postgres";
@@ -51,7 +54,7 @@ final class PgInstall {
     }
 
     /** Unpacks the binaries (once per machine) and makes the template (once per JVM). */
-    static synchronized PgInstall get() {
+    public static synchronized PgInstall get() {
         if (instance == null) {
             Path bin = unpack();
             String osUser = isRoot() ? osUserForRoot() : null;
@@ -66,7 +69,7 @@ final class PgInstall {
     }
 
     /** The command prefix that runs a program as the server's OS user (empty when not root). */
-    List<String> runAs() {
+    public List<String> runAs() {
         return runAs(osUser);
     }
 
@@ -90,7 +93,7 @@ final class PgInstall {
         }
     }
 
-    Path program(String name) {
+    public Path program(String name) {
         return binDir.resolve("bin").resolve(name);
     }
 
@@ -181,7 +184,7 @@ final class PgInstall {
     }
 
     private static String osUserForRoot() {
-        String user = System.getenv().getOrDefault("LAB_PG_OS_USER", "nobody");
+        String user = LabConfig.current().pgOsUser();
         if (!new File("/usr/bin/setpriv").canExecute()) {
             throw new LabException("PostgreSQL does not run as root and /usr/bin/setpriv (util-linux) is missing:"
                     + " run the JVM as an ordinary user, or install util-linux");

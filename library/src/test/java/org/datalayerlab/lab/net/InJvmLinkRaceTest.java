@@ -1,0 +1,128 @@
+package org.datalayerlab.lab.net;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The in-JVM link under concurrent use: a seeded run repeats its delays, and a delay changes as a whole. */
+class InJvmLinkRaceTest {
+
+    private EchoServer echo;
+
+    @BeforeEach
+    void start() throws IOException {
+        echo = new EchoServer();
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        echo.close();
+    }
+
+    /**
+     * One connection's round trips through a link with seed 7 and up to 400 ms of jitter, once
+     * alone and once while a second connection on the link echoes at the same time: with the
+     * same seed the first connection must get the same delays, whatever the other one does.
+     */
+    @Test
+    void aSeededLinkRepeatsItsDelaysUnderConcurrentTraffic() throws Exception {
+        List<Double> alone = roundTrips(7, false);
+        List<Double> busy = roundTrips(7, true);
+        for (int i = 0; i < alone.size(); i++) {
+            assertTrue(Math.abs(alone.get(i) - busy.get(i)) < 60, "round trip " + (i + 1) + " differs with traffic on"
+                    + " another connection: alone " + alone + " ms, busy " + busy + " ms");
+        }
+    }
+
+    private List<Double> roundTrips(long seed, boolean otherTraffic) throws Exception {
+        try (NetworkLink link = NetworkLinks.inJvm("127.0.0.1", echo.port(), seed)) {
+            link.delay(Duration.ZERO, Duration.ofMillis(400));
+            try (Socket first = connect(link); Socket second = connect(link)) {
+                echoOnce(first); // both connections are set up, in this order, before any traffic is measured
+                AtomicBoolean done = new AtomicBoolean();
+                AtomicReference<Exception> failed = new AtomicReference<>();
+                Thread other = new Thread(() -> {
+                    try {
+                        while (otherTraffic && !done.get()) {
+                            echoOnce(second);
+                        }
+                    } catch (IOException e) {
+                        failed.set(e);
+                    }
+                });
+                other.start();
+                List<Double> ms = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    long t0 = System.nanoTime();
+                    echoOnce(first);
+                    ms.add(Math.round((System.nanoTime() - t0) / 1e5) / 10.0);
+                }
+                done.set(true);
+                other.join();
+                if (failed.get() != null) {
+                    throw failed.get();
+                }
+                return ms;
+            }
+        }
+    }
+
+    /** delay() flips between none and 100 ms while another thread reads the link's round trip: never half of each. */
+    @Test
+    void aDelayChangesAsAWhole() throws Exception {
+        try (NetworkLink link = NetworkLinks.inJvm("127.0.0.1", echo.port())) {
+            AtomicBoolean done = new AtomicBoolean();
+            Thread flipper = new Thread(() -> {
+                while (!done.get()) {
+                    link.delay(Duration.ofMillis(100), Duration.ZERO);
+                    link.delay(Duration.ZERO, Duration.ZERO);
+                }
+            });
+            flipper.start();
+            long until = System.nanoTime() + 5_000_000_000L;
+            String torn = null;
+            while (System.nanoTime() < until && torn == null) {
+                String s = link.toString();
+                if (!s.contains("round trip 0 ms") && !s.contains("round trip 100 ms")) {
+                    torn = s;
+                }
+            }
+            done.set(true);
+            flipper.join();
+            assertTrue(torn == null, "a reader saw one new delay half and one old: " + torn);
+        }
+    }
+
+    private static Socket connect(NetworkLink link) throws IOException {
+        Socket s = new Socket();
+        s.setTcpNoDelay(true);
+        s.connect(new InetSocketAddress(link.host(), link.port()), 2000);
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    private static void echoOnce(Socket s) throws IOException {
+        byte[] msg = new byte[64];
+        s.getOutputStream().write(msg);
+        InputStream in = s.getInputStream();
+        int off = 0;
+        while (off < msg.length) {
+            int n = in.read(msg, off, msg.length - off);
+            if (n < 0) {
+                throw new IOException("stream ended after " + off + " bytes");
+            }
+            off += n;
+        }
+    }
+}
