@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.datalayerlab.lab.measure.Result;
 import tech.tablesaw.api.DoubleColumn;
@@ -190,7 +189,8 @@ public final class ReadAfterWrite {
                 long t1 = System.nanoTime();
                 writes.recordValue(t1 - t0);
                 if (!pause.isZero()) {
-                    LockSupport.parkNanos(pause.toNanos());
+                    // Thread.sleep, not parkNanos: a park may return early, and a short pause would read stale rows
+                    Thread.sleep(pause.toMillis(), (int) (pause.toNanos() % 1_000_000));
                 }
                 long t2 = System.nanoTime();
                 Connection from = route.pick(w, r);
@@ -211,6 +211,9 @@ public final class ReadAfterWrite {
             }
         } catch (LabException e) {
             throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException(label + ": interrupted", e);
         } catch (Exception e) {
             throw new LabException(label + ": read-after-write from " + primary.name() + " to " + replica.name()
                     + " failed: " + e.getMessage(), e);

@@ -59,7 +59,15 @@ public final class Wait {
             if (System.nanoTime() - deadline > 0) {
                 return false;
             }
-            LockSupport.parkNanos(poll.toNanos());
+            pause();
+        }
+    }
+
+    /** One poll interval: parkNanos may return early (a stray permit, a spurious wake-up), so park until it has passed. */
+    private void pause() {
+        long until = System.nanoTime() + poll.toNanos();
+        for (long left = poll.toNanos(); left > 0; left = until - System.nanoTime()) {
+            LockSupport.parkNanos(left);
             if (Thread.currentThread().isInterrupted()) {
                 throw new LabException("interrupted while waiting");
             }
