@@ -114,8 +114,11 @@ class JupyterLabInChromium(unittest.TestCase):
             raise AssertionError(message)
 
     def kernel_idle(self):
+        """The status bar says "Java (Data Layer Lab) | Idle" (the toolbar says idle before the kernel is up)."""
+        bar = [e.text for e in self.driver.find_elements(By.CSS_SELECTOR, ".jp-StatusBar-TextItem")]
         status = self.driver.find_elements(By.CSS_SELECTOR, ".jp-Notebook-ExecutionIndicator")
-        return bool(status) and status[0].get_attribute("data-status") == "idle"
+        return (any(t.startswith("Java (Data Layer Lab)") and t.endswith("| Idle") for t in bar)
+                and bool(status) and status[0].get_attribute("data-status") == "idle")
 
     def shot(self, label):
         path = self.out / f"{len(self.screenshots) + 1:02d}-{label}.png"
@@ -202,8 +205,8 @@ class JupyterLabInChromium(unittest.TestCase):
         errors = self.error_outputs()
         self.assertEqual(1, len(errors), errors)
         self.assertIn("stop here", errors[0])
-        page = self.driver.find_element(By.CSS_SELECTOR, ".jp-Notebook").text
-        self.assertNotIn("ran after the failure", page)
+        outputs = " ".join(o.text for o in self.driver.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output"))
+        self.assertNotIn("ran after the failure", outputs)
         self.assertIn("[ ]", self.prompts()[2], f"the cell after the failure ran: {self.prompts()}")
 
 

@@ -14,6 +14,11 @@ public final class DisplayTarget {
 
         /** clear_output: drop the cell's outputs now, or (wait) when the next output arrives. */
         void clearOutput(boolean wait);
+
+        /** True when a person watches the outputs as they come (a Jupyter front end), not a headless run. */
+        default boolean live() {
+            return false;
+        }
     }
 
     private static volatile Receiver current;
@@ -30,6 +35,10 @@ public final class DisplayTarget {
         if (current == receiver) {
             current = null;
         }
+    }
+
+    static Receiver currentOrNull() {
+        return current;
     }
 
     static Receiver current() {

@@ -40,6 +40,11 @@ public interface CellEngine extends AutoCloseable {
 
         /** clear_output: drop the cell's outputs now, or (wait) just before its next output arrives. */
         void clearOutput(boolean wait);
+
+        /** True when a person watches the outputs as they come (Jupyter); progress lines show only then. */
+        default boolean live() {
+            return false;
+        }
     }
 
     /** The outcome of one cell. */

@@ -183,6 +183,11 @@ public final class JShellEngine implements CellEngine {
                 System.out.flush(); // text printed before the clear belongs to what is cleared
                 sink.clearOutput(wait);
             }
+
+            @Override
+            public boolean live() {
+                return sink.live();
+            }
         };
         synchronized (jshellLock) {
             cellIndex++;

@@ -293,6 +293,11 @@ public final class LabKernel extends BaseKernel {
         }
 
         @Override
+        public boolean live() {
+            return !silent;
+        }
+
+        @Override
         public void clearOutput(boolean wait) {
             if (!silent) {
                 env.publish(wait ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
