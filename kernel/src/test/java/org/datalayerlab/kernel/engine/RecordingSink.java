@@ -12,6 +12,12 @@ final class RecordingSink implements CellEngine.OutputSink {
     final List<String> displayIds = new ArrayList<>();
     final List<Boolean> updates = new ArrayList<>();
     final List<Boolean> clears = new ArrayList<>();
+    boolean live; // as a Jupyter front end (true) or the headless runner (false)
+
+    @Override
+    public boolean live() {
+        return live;
+    }
 
     @Override
     public void stdout(String text) {

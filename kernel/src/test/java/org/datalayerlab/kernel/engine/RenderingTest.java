@@ -122,4 +122,32 @@ class RenderingTest {
                 + "d.putHTML(\"<p>html</p>\");\nd");
         assertEquals(Map.of("text/plain", "plain", "text/html", "<p>html</p>"), bundle);
     }
+
+    @Test
+    void aLiveLineShowsAndUpdatesOnlyWhereAFrontEndWatches() {
+        String cell = "var id = org.datalayerlab.kernel.display.Live.show(\"1 of 2\");\n"
+                + "org.datalayerlab.kernel.display.Live.update(id, \"2 of 2\");\nid == null";
+        RecordingSink watched = new RecordingSink();
+        watched.live = true;
+        CellEngine.CellResult r = engine.execute(cell, watched);
+        assertEquals(Map.of("text/plain", "false"), r.executeResult());
+        assertEquals(java.util.List.of(Map.of("text/plain", "1 of 2"), Map.of("text/plain", "2 of 2")), watched.displays);
+        assertEquals(watched.displayIds.get(0), watched.displayIds.get(1));
+        assertEquals(java.util.List.of(false, true), watched.updates);
+
+        RecordingSink headless = new RecordingSink();
+        r = engine.execute(cell, headless);
+        assertEquals(Map.of("text/plain", "true"), r.executeResult());
+        assertTrue(headless.displays.isEmpty());
+        assertEquals("", headless.err.toString());
+    }
+
+    @Test
+    void clearOutputReachesTheSink() {
+        RecordingSink sink = new RecordingSink();
+        CellEngine.CellResult r = engine.execute("System.out.println(\"a\"); clearOutput(true); clearOutput();", sink);
+        assertEquals(CellEngine.CellResult.Status.OK, r.status(), () -> String.valueOf(r.error()));
+        assertEquals(java.util.List.of(true, false), sink.clears);
+        assertEquals("a\n", sink.out.toString());
+    }
 }
