@@ -102,7 +102,19 @@ class JupyterLabInChromium(unittest.TestCase):
 
     # --- helpers -------------------------------------------------------------------------------
 
+    def api(self, method, path):
+        req = urllib.request.Request(f"{self.base}/api/{path}?token={self.token}", method=method)
+        with urllib.request.urlopen(req, timeout=30) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def shutdown_kernels(self):
+        """Shuts down the kernels earlier tests left (they stop their servers): one notebook at a time."""
+        for kernel in self.api("GET", "kernels"):
+            self.api("DELETE", f"kernels/{kernel['id']}")
+
     def open(self, name):
+        self.shutdown_kernels()
         self.driver.get(f"{self.base}/lab/tree/{name}?token={self.token}&reset")
         self.wait_for(lambda d: self.kernel_idle(), 180, f"{name}: the kernel never became idle")
 
@@ -174,6 +186,9 @@ class JupyterLabInChromium(unittest.TestCase):
         self.open("browser-completion.ipynb")
         editor = self.driver.find_elements(By.CSS_SELECTOR, ".jp-CodeCell .cm-content")[0]
         editor.click()
+        # Tab completes once JupyterLab has connected the kernel's completer to the notebook
+        self.wait_for(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Notebook.jp-mod-editMode .jp-mod-completer-enabled"), 60,
+                      "JupyterLab did not enable kernel completion for the notebook")
         editor.send_keys(Keys.CONTROL, Keys.END)
         editor.send_keys(Keys.TAB)
         items = self.wait_for(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Completer-item"), 30,

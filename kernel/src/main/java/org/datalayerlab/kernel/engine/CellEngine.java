@@ -25,6 +25,10 @@ public interface CellEngine extends AutoCloseable {
     /** "complete", "incomplete" (with an indent) or "invalid", as Jupyter's is_complete_reply. */
     String isComplete(String code);
 
+    /** Waits until the engine can run, complete and inspect without delay (JShell has started). */
+    default void awaitReady() {
+    }
+
     /** Stops everything the cells started that the engine knows of and frees the JShell state. */
     @Override
     void close();

@@ -114,7 +114,8 @@ public final class JShellEngine implements CellEngine {
         }
     }
 
-    private void awaitReady() {
+    @Override
+    public void awaitReady() {
         try {
             ready.join();
         } catch (RuntimeException e) {

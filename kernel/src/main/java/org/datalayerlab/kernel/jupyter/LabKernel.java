@@ -155,6 +155,9 @@ public final class LabKernel extends BaseKernel {
     @Override
     protected void handleKernelInfoRequest(ShellReplyEnvironment env, Message<KernelInfoRequest> message) {
         env.setBusyDeferIdle();
+        // Front ends take the first kernel_info_reply to mean "ready": answer once JShell has started,
+        // or the first Tab would wait for it and JupyterLab drops completions slower than a second.
+        engine.awaitReady();
         env.reply(new OkKernelInfoReply(getLanguageInfo(), getBanner()));
     }
 
