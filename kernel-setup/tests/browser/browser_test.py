@@ -181,6 +181,8 @@ class JupyterLabInChromium(unittest.TestCase):
                     self.assertGreaterEqual(len(imgs), 1, f"{name}: no chart image in the page")
                     self.assertTrue(all(i.get_attribute("src").startswith("data:image/png") for i in imgs))
                     self.assertTrue(all(i.size["width"] > 100 for i in imgs), "a chart image is not shown")
+                    self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", imgs[0])
+                    self.shot(name.split(".")[0] + "-first-chart")
 
     def test_2_completion_in_a_two_line_cell(self):
         self.open("browser-completion.ipynb")
