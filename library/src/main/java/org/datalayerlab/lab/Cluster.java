@@ -79,13 +79,13 @@ public interface Cluster extends AutoCloseable {
         return Replication.status(primary());
     }
 
-    /** Stops every server of the cluster that runs, replicas first (try-with-resources in a cell). */
+    /**
+     * Stops every server of the cluster that runs, replicas first (try-with-resources in a cell);
+     * one that fails to stop does not keep the others running.
+     */
     @Override
     default void close() {
-        List<Postgres> all = servers();
-        for (int i = all.size() - 1; i >= 0; i--) {
-            all.get(i).close();
-        }
+        new org.datalayerlab.lab.server.Cleanup().closeNewestFirst(servers()).rethrow();
     }
 
     /** Adds a streaming replica to the running primary (base backup + slot) and waits until it streams. */
