@@ -161,8 +161,8 @@ public final class JShellEngine implements CellEngine {
         CellStop.request();
         // Only when user code runs: interrupting JShell's compiler could close the jars it reads.
         Thread thread = cellThread;
-        if (thread != null && control != null && control.inUserCode()) {
-            thread.interrupt();
+        if (thread != null && control != null) {
+            control.interruptUserCode(thread);
         }
     }
 

@@ -86,15 +86,15 @@ public final class LabKernel extends BaseKernel {
         }
         // Start JShell warming up first: it overlaps with the ZMQ set-up and the client's handshake.
         JShellEngine engine = new JShellEngine(Path.of("").toAbsolutePath());
+        ParentWatch.start(System.getenv("JPY_PARENT_PID"), () -> {
+            engine.close();
+            System.exit(0); // shutdown hooks stop the servers the cells started
+        });
         KernelConnectionProperties properties = KernelConnectionProperties.parse(Files.readString(connectionFile));
         JupyterConnection connection = new LabConnection(properties);
         LabKernel kernel = new LabKernel(new Builder(), engine, new CellHistory());
         kernel.becomeHandlerForConnection(connection);
         connection.connect();
-        ParentWatch.start(System.getenv("JPY_PARENT_PID"), () -> {
-            engine.close();
-            System.exit(0); // shutdown hooks stop the servers the cells started
-        });
         connection.waitUntilClose();
         engine.close();
         System.exit(0); // threads a notebook started must not keep the kernel process alive

@@ -16,17 +16,17 @@ final class ParentWatch {
 
     /** Watches the pid in JPY_PARENT_PID (if set); runs {@code onGone} once when that process ends. */
     static void start(String parentPid, Runnable onGone) {
-        Optional<ProcessHandle> parent = parse(parentPid).flatMap(ProcessHandle::of);
-        if (parent.isEmpty()) {
-            return; // not started by Jupyter, or the parent is already gone: nothing sensible to watch
+        Optional<Long> pid = parse(parentPid);
+        if (pid.isEmpty()) {
+            return; // not started by Jupyter: nothing to watch
         }
-        ProcessHandle watched = parent.get();
         Thread thread = new Thread(() -> {
             try {
-                while (watched.isAlive()) {
+                // a parent that died before this JVM got here is just as gone
+                while (ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false)) {
                     Thread.sleep(CHECK_MS);
                 }
-                LabKernel.log("the process that started this kernel (pid " + watched.pid() + ") is gone: shutting down");
+                LabKernel.log("the process that started this kernel (pid " + pid.get() + ") is gone: shutting down");
                 onGone.run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
