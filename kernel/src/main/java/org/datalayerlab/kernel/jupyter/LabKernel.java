@@ -178,7 +178,18 @@ public final class LabKernel extends BaseKernel {
         boolean silent = request.isSilent();
         boolean store = request.shouldStoreHistory() && !silent;
         int count = store ? executionCount.getAndIncrement() : Math.max(0, executionCount.get() - 1);
-        env.setBusyDeferIdle();
+        // busy now; idle goes out just before the reply (deferred actions run last-in first-out), so
+        // every IOPub message of the request is sent by the time a client holds the reply
+        env.setStatusBusy();
+        try {
+            runExecuteRequest(env, request, silent, store, count);
+        } finally {
+            env.defer(env::setStatusIdle);
+        }
+    }
+
+    private void runExecuteRequest(ShellReplyEnvironment env, ExecuteRequest request, boolean silent, boolean store,
+                                   int count) {
         if (!silent) {
             env.publish(new PublishExecuteInput(request.getCode(), count));
         }
