@@ -65,11 +65,12 @@ public final class NotebookRunner {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.add("-Djava.awt.headless=true");
-        // The same JIT as the installed kernel (C1 only: quicker start and cell compiles), so a
-        // notebook measures the same headless as in JupyterLab; LAB_JAVA_OPTS replaces it.
+        // The JVM's normal JIT, as the installed kernel uses, so a notebook measures the same headless
+        // as in JupyterLab; LAB_JAVA_OPTS adds flags (e.g. -XX:TieredStopAtLevel=1 for C1 only).
         String opts = System.getenv("LAB_JAVA_OPTS");
-        if (opts == null || opts.isBlank()) opts = "-XX:TieredStopAtLevel=1";
-        cmd.addAll(List.of(opts.trim().split("\\s+")));
+        if (opts != null && !opts.isBlank()) {
+            cmd.addAll(List.of(opts.trim().split("\\s+")));
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         return cmd;
