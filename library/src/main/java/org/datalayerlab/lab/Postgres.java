@@ -27,19 +27,6 @@ public interface Postgres extends AutoCloseable {
     /** The default database, "postgres". */
     String database();
 
-    /**
-     * The host another server of the same lab connects to (postgres_fdw, dblink): {@link #host()}
-     * where servers share this machine's loopback, the server's network alias on the containers backend.
-     */
-    default String peerHost() {
-        return host();
-    }
-
-    /** The port that goes with {@link #peerHost()}. */
-    default int peerPort() {
-        return port();
-    }
-
     /** {@code jdbc:postgresql://127.0.0.1:PORT/postgres}; user and password are separate. */
     default String jdbcUrl() {
         return jdbcUrl(database());

@@ -20,9 +20,13 @@ public final class ForeignShards {
     private ForeignShards() {
     }
 
-    /** A foreign server {@code serverName} on {@code coordinator} for {@code shard}, reached as other servers reach it. */
+    /**
+     * A foreign server {@code serverName} on {@code coordinator} for {@code shard}. Every backend's
+     * servers of one lab reach each other at the address clients use (embedded processes and
+     * host-network containers listen on this machine's loopback; external servers at their URL's host).
+     */
     public static void attach(Postgres coordinator, String serverName, Postgres shard) {
-        attach(coordinator, serverName, shard, shard.peerHost(), shard.peerPort());
+        attach(coordinator, serverName, shard, shard.host(), shard.port());
     }
 
     /**

@@ -76,7 +76,7 @@ class ForeignShardsTest {
             assertEquals(shard.queryLong("select count(*) from t"), rows);
             assertTrue(ms >= 30, "a query through a 30 ms link took " + ms + " ms");
         } finally {
-            ForeignShards.pointAt(coordinator, "shard1", shard.peerHost(), shard.peerPort());
+            ForeignShards.pointAt(coordinator, "shard1", shard.host(), shard.port());
         }
         assertTrue(coordinator.queryLong("select count(*) from t1") > 0);
     }
