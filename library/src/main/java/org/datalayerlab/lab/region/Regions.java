@@ -160,10 +160,14 @@ public final class Regions {
     public record Endpoint(String host, int port) {
     }
 
+    /** Connections in each client pool: enough for one per driver thread. */
+    public static final int POOL_SIZE = 10;
+
     /**
-     * A connection pool for a client in {@code region} talking to {@code server} (through the
-     * delayed path), closed with the lab. Connections are opened on first use, so opening them
-     * pays the round trip once, not per query.
+     * A connection pool of {@link #POOL_SIZE} for a client in {@code region} talking to
+     * {@code server} (through the delayed path), closed with the lab. Its connections are opened
+     * here, in parallel, so a measurement pays the round trips of each query, not of connecting
+     * (which takes several round trips: the start-up message, authentication, the first query).
      */
     public synchronized DataSource client(String region, Postgres server) {
         Endpoint e = path(region, server);
@@ -174,15 +178,45 @@ public final class Regions {
             config.setJdbcUrl("jdbc:postgresql://" + e.host() + ":" + e.port() + "/" + server.database());
             config.setUsername(server.user());
             config.setPassword(server.password());
-            config.setMaximumPoolSize(16);
+            config.setMaximumPoolSize(POOL_SIZE);
             config.setMinimumIdle(0);
             config.setConnectionTimeout(10_000);
             config.setInitializationFailTimeout(-1);
             config.setPoolName("client-" + region + "-" + server.name());
-            ds = lab.closeLater(new HikariDataSource(config));
+            HikariDataSource pool = lab.closeLater(new HikariDataSource(config));
+            fill(pool);
+            ds = pool;
             clients.put(k, ds);
         }
         return ds;
+    }
+
+    private static void fill(HikariDataSource pool) {
+        List<java.util.concurrent.CompletableFuture<java.sql.Connection>> opening = new ArrayList<>();
+        // one thread per connection: the common pool has one thread on a 2-core machine
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(POOL_SIZE);
+        for (int i = 0; i < POOL_SIZE; i++) {
+            opening.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return pool.getConnection();
+                } catch (java.sql.SQLException e) {
+                    throw new LabException("could not connect " + pool.getPoolName() + ": " + e.getMessage(), e);
+                }
+            }, threads));
+        }
+        threads.shutdown();
+        RuntimeException failure = null;
+        for (var f : opening) {
+            try (java.sql.Connection c = f.join()) {
+                // back to the pool, open
+            } catch (java.util.concurrent.CompletionException | java.sql.SQLException e) {
+                failure = failure == null ? new LabException("could not open the connections of " + pool.getPoolName()
+                        + ": " + e.getMessage(), e) : failure;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /** Delays {@code replica}'s replication connection by the round trip between its region and its primary's. */
