@@ -1,7 +1,5 @@
 package org.datalayerlab.lab.region;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +13,7 @@ import org.datalayerlab.lab.Lab;
 import org.datalayerlab.lab.LabException;
 import org.datalayerlab.lab.Postgres;
 import org.datalayerlab.lab.net.NetworkLink;
+import org.postgresql.ds.PGSimpleDataSource;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -160,63 +159,28 @@ public final class Regions {
     public record Endpoint(String host, int port) {
     }
 
-    /** Connections in each client pool: enough for one per driver thread. */
-    public static final int POOL_SIZE = 10;
-
     /**
-     * A connection pool of {@link #POOL_SIZE} for a client in {@code region} talking to
-     * {@code server} (through the delayed path), closed with the lab. Its connections are opened
-     * here, in parallel, so a measurement pays the round trips of each query, not of connecting
-     * (which takes several round trips: the start-up message, authentication, the first query).
+     * Connections for a client in {@code region} talking to {@code server}, through the delayed
+     * path. Not a pool: every {@code getConnection()} opens a new connection, which costs
+     * several round trips (start-up, authentication, the driver's first settings), so use each
+     * for many queries, as a {@link org.datalayerlab.lab.workload.Driver}'s threads do (they
+     * connect in parallel, during the warm-up). A pool such as HikariCP opens its connections
+     * one after the other, which across 230 ms takes seconds per pool.
      */
     public synchronized DataSource client(String region, Postgres server) {
         Endpoint e = path(region, server);
         String k = region + ">" + e.host() + ":" + e.port();
-        DataSource ds = clients.get(k);
-        if (ds == null) {
-            HikariConfig config = new HikariConfig();
-            config.setJdbcUrl("jdbc:postgresql://" + e.host() + ":" + e.port() + "/" + server.database());
-            config.setUsername(server.user());
-            config.setPassword(server.password());
-            config.setMaximumPoolSize(POOL_SIZE);
-            config.setMinimumIdle(0);
-            config.setConnectionTimeout(10_000);
-            config.setInitializationFailTimeout(-1);
-            config.setPoolName("client-" + region + "-" + server.name());
-            HikariDataSource pool = lab.closeLater(new HikariDataSource(config));
-            fill(pool);
-            ds = pool;
-            clients.put(k, ds);
-        }
-        return ds;
-    }
-
-    private static void fill(HikariDataSource pool) {
-        List<java.util.concurrent.CompletableFuture<java.sql.Connection>> opening = new ArrayList<>();
-        // one thread per connection: the common pool has one thread on a 2-core machine
-        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(POOL_SIZE);
-        for (int i = 0; i < POOL_SIZE; i++) {
-            opening.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return pool.getConnection();
-                } catch (java.sql.SQLException e) {
-                    throw new LabException("could not connect " + pool.getPoolName() + ": " + e.getMessage(), e);
-                }
-            }, threads));
-        }
-        threads.shutdown();
-        RuntimeException failure = null;
-        for (var f : opening) {
-            try (java.sql.Connection c = f.join()) {
-                // back to the pool, open
-            } catch (java.util.concurrent.CompletionException | java.sql.SQLException e) {
-                failure = failure == null ? new LabException("could not open the connections of " + pool.getPoolName()
-                        + ": " + e.getMessage(), e) : failure;
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        return clients.computeIfAbsent(k, x -> {
+            PGSimpleDataSource ds = new PGSimpleDataSource();
+            ds.setServerNames(new String[] {e.host()});
+            ds.setPortNumbers(new int[] {e.port()});
+            ds.setDatabaseName(server.database());
+            ds.setUser(server.user());
+            ds.setPassword(server.password());
+            ds.setConnectTimeout(30);
+            ds.setApplicationName("client-" + region);
+            return ds;
+        });
     }
 
     /** Delays {@code replica}'s replication connection by the round trip between its region and its primary's. */
