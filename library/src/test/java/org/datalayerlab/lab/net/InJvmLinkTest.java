@@ -69,8 +69,8 @@ class InJvmLinkTest {
         try (Socket s = connect(link)) {
             for (int delayMs : new int[] {5, 20, 50}) {
                 link.delay(Duration.ofMillis(delayMs), Duration.ZERO);
-                double median = medianEchoMillis(s, delayMs >= 50 ? 15 : 31);
-                assertWithinPercent(delayMs, median, 20, "echo round trip");
+                double fastest = fastestEchoMillis(s, delayMs >= 50 ? 15 : 31);
+                assertAddsDelay(delayMs, 0, fastest, "echo round trip");
             }
         }
     }
@@ -80,11 +80,11 @@ class InJvmLinkTest {
         try (NetworkLink pgLink = NetworkLinks.inJvm("127.0.0.1", TestPostgres.port());
              Connection c = DriverManager.getConnection(TestPostgres.jdbcUrl(pgLink.host(), pgLink.port()));
              Statement st = c.createStatement()) {
-            double baseline = medianSelectOneMillis(st, 31);
+            double baseline = fastestSelectOneMillis(st, 31);
             for (int delayMs : new int[] {5, 10, 30}) {
                 pgLink.delay(Duration.ofMillis(delayMs), Duration.ZERO);
-                double median = medianSelectOneMillis(st, delayMs >= 30 ? 15 : 31);
-                assertWithinPercent(delayMs, median, 20, "SELECT 1 (baseline without delay " + baseline + " ms)");
+                double fastest = fastestSelectOneMillis(st, delayMs >= 30 ? 15 : 31);
+                assertAddsDelay(delayMs, baseline, fastest, "SELECT 1 (fastest without delay " + baseline + " ms)");
             }
         }
     }
@@ -109,9 +109,13 @@ class InJvmLinkTest {
     void jitterAddsUpToItsAmountAndKeepsByteOrder() throws Exception {
         link.delay(Duration.ofMillis(10), Duration.ofMillis(10));
         try (Socket s = connect(link)) {
-            double median = medianEchoMillis(s, 31);
-            // round trip = 10 ms + U(0, 10 ms): median about 15 ms
-            assertTrue(median >= 10 && median <= 21, "median with jitter was " + median + " ms");
+            double[] sorted = echoMillis(s, 31);
+            // round trip = 10 ms + U(0, 10 ms): the fastest tenth about 11 ms, and a spread of
+            // several milliseconds between the fastest and slowest tenth (without jitter, well under 1)
+            double fastest = sorted[sorted.length / 10];
+            double spread = sorted[sorted.length * 9 / 10] - fastest;
+            assertTrue(fastest >= 9.5 && fastest <= 14, "fastest tenth with jitter was " + fastest + " ms");
+            assertTrue(spread >= 4, "jitter spread (90th - 10th percentile) was only " + spread + " ms");
 
             // Stream 1 MB written in many small pieces: every byte must come back in order.
             byte[] sent = new byte[1 << 20];
@@ -165,11 +169,11 @@ class InJvmLinkTest {
     @Test
     void delayChangesWhileTrafficFlows() throws IOException {
         try (Socket s = connect(link)) {
-            assertTrue(medianEchoMillis(s, 11) < 3);
+            assertTrue(fastestEchoMillis(s, 11) < 3);
             link.delay(Duration.ofMillis(20), Duration.ZERO);
-            assertWithinPercent(20, medianEchoMillis(s, 11), 20, "after raising the delay");
+            assertAddsDelay(20, 0, fastestEchoMillis(s, 11), "after raising the delay");
             link.delay(Duration.ZERO, Duration.ZERO);
-            assertTrue(medianEchoMillis(s, 11) < 3, "delay removed");
+            assertTrue(fastestEchoMillis(s, 11) < 3, "delay removed");
         }
     }
 
@@ -180,15 +184,18 @@ class InJvmLinkTest {
         try (Socket s = connect(link)) {
             byte[] sent = new byte[400_000];
             new Random(3).nextBytes(sent);
-            long start = System.nanoTime();
-            Future<byte[]> received = Executors.newSingleThreadExecutor().submit(() -> readFully(s.getInputStream(), sent.length));
-            s.getOutputStream().write(sent);
-            byte[] back = received.get(20, TimeUnit.SECONDS);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            assertArrayEquals(sent, back);
-            double rate = sent.length / seconds;
-            // Both directions are capped and pipelined, so the echo arrives at about the cap.
-            assertTrue(rate > cap * 0.8 && rate < cap * 1.2, "measured " + Math.round(rate) + " B/s for a cap of " + cap);
+            // Both directions are capped and pipelined, so the echo arrives at about the cap. A busy
+            // CPU can only slow a transfer down, so the best of three tries is compared with the cap.
+            double rate = 0;
+            for (int attempt = 0; attempt < 3; attempt++) {
+                long start = System.nanoTime();
+                Future<byte[]> received = Executors.newSingleThreadExecutor().submit(() -> readFully(s.getInputStream(), sent.length));
+                s.getOutputStream().write(sent);
+                byte[] back = received.get(20, TimeUnit.SECONDS);
+                assertArrayEquals(sent, back);
+                rate = Math.max(rate, sent.length / ((System.nanoTime() - start) / 1e9));
+            }
+            assertTrue(rate > cap * 0.7 && rate < cap * 1.2, "best of 3: " + Math.round(rate) + " B/s for a cap of " + cap);
 
             link.bandwidth(0);
             long t0 = System.nanoTime();
@@ -319,7 +326,13 @@ class InJvmLinkTest {
         return buffer;
     }
 
-    private static double medianEchoMillis(Socket s, int samples) throws IOException {
+    private static double fastestEchoMillis(Socket s, int samples) throws IOException {
+        double[] sorted = echoMillis(s, samples);
+        return sorted[sorted.length / 10];
+    }
+
+    /** Round trips of a small echo, in milliseconds, sorted. */
+    private static double[] echoMillis(Socket s, int samples) throws IOException {
         echoOnce(s); // warm-up
         double[] ms = new double[samples];
         for (int i = 0; i < samples; i++) {
@@ -327,10 +340,11 @@ class InJvmLinkTest {
             echoOnce(s);
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
-        return median(ms);
+        Arrays.sort(ms);
+        return ms;
     }
 
-    private static double medianSelectOneMillis(Statement st, int samples) throws SQLException {
+    private static double fastestSelectOneMillis(Statement st, int samples) throws SQLException {
         for (int i = 0; i < 3; i++) {
             st.executeQuery("SELECT 1").close(); // warm-up
         }
@@ -340,19 +354,25 @@ class InJvmLinkTest {
             st.executeQuery("SELECT 1").close();
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
-        return median(ms);
+        return fastestTenth(ms);
     }
 
-    private static double median(double[] values) {
+    /**
+     * The 10th percentile: a busy CPU only ever adds to a round trip (late wake-ups, queued
+     * threads), so the fastest tries show what the link itself adds; the median shows the machine.
+     */
+    private static double fastestTenth(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+        return sorted[sorted.length / 10];
     }
 
-    private static void assertWithinPercent(double expected, double actual, double percent, String what) {
-        double margin = expected * percent / 100;
-        assertTrue(Math.abs(actual - expected) <= margin,
-                what + ": median " + actual + " ms, configured " + expected + " ms (allowed +-" + percent + "%)");
+    /** The link adds at least its delay (a floor it must never undercut) and, on the fastest tries, at most 20% more. */
+    private static void assertAddsDelay(double delayMs, double withoutMs, double fastestMs, String what) {
+        double low = delayMs * 0.95;
+        double high = withoutMs + delayMs * 1.2;
+        assertTrue(fastestMs >= low && fastestMs <= high,
+                what + ": fastest tenth " + fastestMs + " ms, configured " + delayMs + " ms (allowed " + low + " to " + high + " ms)");
     }
 
     private static boolean queriesProgress(AtomicInteger counter) {

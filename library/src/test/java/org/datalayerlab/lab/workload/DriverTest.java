@@ -67,8 +67,10 @@ class DriverTest {
         AtomicLong calls = new AtomicLong();
         Workload stallOnce = Workload.of("stall", () -> sleepMillis(calls.incrementAndGet() == 100 ? 200 : 1));
         Result r = Driver.openLoop(stallOnce, 200).threads(1).duration(Duration.ofSeconds(2)).run();
-        assertTrue(Math.abs(r.operations() - 400) <= 8, "about 400 scheduled operations: " + r);
-        assertEquals(0, r.errors(), r.toString());
+        assertTrue(Math.abs(r.operations() + r.errors() - 400) <= 8, "about 400 scheduled operations: " + r);
+        // On a busy machine the last one or two scheduled operations may not start before the
+        // end (counted as "fell behind"); the stall itself must not cost operations.
+        assertTrue(r.errors() <= 2, r.toString());
         assertTrue(r.max() >= 200, r.toString());
         // about 40 of 400 operations were delayed by 5..200 ms: p99 sees the stall
         assertTrue(r.p99() > 100, "coordinated omission hid the stall: " + r);
