@@ -75,7 +75,11 @@ class InstalledKernelspec(unittest.TestCase):
         done = subprocess.run([str(ROOT / "kernel-setup" / "install"), "--no-build", "--prefix", str(prefix)],
                               capture_output=True, text=True, env={**os.environ, "LAB_NO_CDS": "1"})
         self.assertEqual(0, done.returncode, done.stderr)
-        self.assertTrue((prefix / "share/jupyter/kernels" / KERNEL / "kernel.json").exists())
+        spec = prefix / "share/jupyter/kernels" / KERNEL
+        self.assertTrue((spec / "kernel.json").exists())
+        # other users (a shared conda env) must be able to read and enter it
+        for path in (spec, spec / "lib"):
+            self.assertEqual(0o755, path.stat().st_mode & 0o777, path)
 
 
 class NotebookThroughJupyter(unittest.TestCase):
@@ -101,6 +105,35 @@ class NotebookThroughJupyter(unittest.TestCase):
         self.assertTrue(base64.b64decode(images[0].data["image/png"]).startswith(PNG_MAGIC))
         self.assertIn("rows: 4", "".join(o.text for o in outputs_of(nb, "stream")))
 
+    def test_a_rebuilt_library_is_seen_without_reinstalling_the_kernel(self):
+        spec_dir = Path(KernelSpecManager().get_kernel_spec(KERNEL).resource_dir)
+        installed = sorted(p.name for p in (spec_dir / "lib").iterdir())
+        self.assertFalse([j for j in installed if j.startswith(("lab-0", "xchart", "tablesaw"))],
+                         f"the kernel's class path must not hold the library or its renderers' libraries: {installed}")
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            (tmp / "lib").mkdir()
+            nb = lambda: java_notebook(f"%jars {tmp}/lib/*.jar", "demo.Version.value()")
+
+            def build(version):  # a one-class "library", compiled and jarred as Maven would
+                src = tmp / "src" / "demo"
+                src.mkdir(parents=True, exist_ok=True)
+                (src / "Version.java").write_text(
+                    f'package demo; public class Version {{ public static String value() {{ return "{version}"; }} }}')
+                java_bin = Path(os.environ["JAVA_HOME"], "bin") if os.environ.get("JAVA_HOME") else None
+                tool = lambda name: str(java_bin / name) if java_bin else name
+                subprocess.run([tool("javac"), "-d", str(tmp / "classes"), str(src / "Version.java")], check=True)
+                subprocess.run([tool("jar"), "cf", str(tmp / "lib" / "demo.jar"), "-C", str(tmp / "classes"), "."],
+                               check=True)
+
+            seen = []
+            for version in ("first build", "second build"):
+                build(version)
+                run = nb()
+                NotebookClient(run, timeout=300, kernel_name=KERNEL, resources={"metadata": {"path": str(tmp)}}).execute()
+                seen.append(outputs_of(run, "execute_result")[0].data["text/plain"])
+            self.assertEqual(["first build", "second build"], seen)
+
     def test_index_notebook_runs_with_nbconvert(self):
         with tempfile.TemporaryDirectory() as out:
             done = subprocess.run([sys.executable, "-m", "nbconvert", "--to", "notebook", "--execute",
@@ -110,7 +143,9 @@ class NotebookThroughJupyter(unittest.TestCase):
             nb = nbformat.read(os.path.join(out, "00-index.ipynb"), as_version=4)
         nbformat.validate(nb)
         self.assertEqual([], outputs_of(nb, "error"))
-        self.assertIn("OK:", "".join(o.get("text", "") for o in outputs_of(nb, "stream")))
+        printed = "".join(o.get("text", "") for o in outputs_of(nb, "stream"))
+        self.assertIn("PASS  a backend was detected", printed)  # the check cell's Check lines
+        self.assertNotIn("FAIL", printed)
 
 
 if __name__ == "__main__":

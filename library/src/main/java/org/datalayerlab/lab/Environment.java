@@ -20,7 +20,9 @@ public final class Environment {
                 + " (" + System.getProperty("os.arch") + ")");
         add(item, value, "cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         DockerProbe.Result docker = DockerProbe.probe(System.getenv());
-        add(item, value, "Docker reachable", (docker.reachable() ? "yes: " : "no: ") + docker.where());
+        add(item, value, "Docker reachable", docker.reachable()
+                ? "yes: " + docker.where() + (docker.problem() == null ? ", has " + docker.image() : "; " + docker.problem())
+                : "no: " + docker.where());
         try {
             BackendChoice choice = BackendChoice.decide(LabConfig.current(), () -> docker);
             add(item, value, "backend", choice.backend());

@@ -78,7 +78,8 @@ public final class Lab implements AutoCloseable {
     /** A lab on the backend LAB_BACKEND selects; prints which one and why. */
     public static Lab start() {
         Lab lab = start(LabConfig.current());
-        System.out.println("Lab backend: " + lab.choice.backend() + " (" + lab.choice.reason() + ")");
+        System.out.println("Lab backend: " + lab.choice.backend() + " (" + lab.choice.reason() + "); network links: "
+                + lab.backend.linkKind());
         return lab;
     }
 

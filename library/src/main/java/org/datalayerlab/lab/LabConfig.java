@@ -20,9 +20,10 @@ import java.util.Map;
  * @param externalUrls     LAB_EXTERNAL_URLS: comma-separated JDBC URLs, the primary first (external backend); default empty
  * @param externalUser     LAB_EXTERNAL_USER: default postgres
  * @param externalPassword LAB_EXTERNAL_PASSWORD: default empty
+ * @param postgresImage    LAB_POSTGRES_IMAGE: the containers backend's PostgreSQL image; default the official postgres:17
  */
 public record LabConfig(String backend, String scale, Path home, Path fastHome, String pgOsUser, Path datasets,
-                        String externalUrls, String externalUser, String externalPassword) {
+                        String externalUrls, String externalUser, String externalPassword, String postgresImage) {
 
     private static LabConfig current;
 
@@ -56,13 +57,14 @@ public record LabConfig(String backend, String scale, Path home, Path fastHome, 
                 datasets == null ? null : Path.of(datasets).toAbsolutePath(),
                 orDefault(env, "LAB_EXTERNAL_URLS", ""),
                 orDefault(env, "LAB_EXTERNAL_USER", "postgres"),
-                env.getOrDefault("LAB_EXTERNAL_PASSWORD", ""));
+                env.getOrDefault("LAB_EXTERNAL_PASSWORD", ""),
+                orDefault(env, "LAB_POSTGRES_IMAGE", org.datalayerlab.lab.server.ContainerImages.DEFAULT_POSTGRES));
     }
 
     /** The same configuration with another backend (Lab.start("embedded")). */
     public LabConfig withBackend(String name) {
         return new LabConfig(name.trim().toLowerCase(Locale.ROOT), scale, home, fastHome, pgOsUser, datasets,
-                externalUrls, externalUser, externalPassword);
+                externalUrls, externalUser, externalPassword, postgresImage);
     }
 
     /** "ci" or "full"; anything else is refused here, where a notebook first asks. */
@@ -100,6 +102,6 @@ public record LabConfig(String backend, String scale, Path home, Path fastHome, 
         // the password stays out of printed output
         return "LabConfig[backend=" + backend + ", scale=" + scale + ", home=" + home + ", fastHome=" + fastHome
                 + ", pgOsUser=" + pgOsUser + ", datasets=" + datasets + ", externalUrls=" + externalUrls
-                + ", externalUser=" + externalUser + "]";
+                + ", externalUser=" + externalUser + ", postgresImage=" + postgresImage + "]";
     }
 }

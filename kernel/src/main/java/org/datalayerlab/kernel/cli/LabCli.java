@@ -3,6 +3,7 @@ package org.datalayerlab.kernel.cli;
 import org.datalayerlab.kernel.grading.GradeCommand;
 import org.datalayerlab.kernel.grading.ReleaseCommand;
 import org.datalayerlab.kernel.runner.RunCommand;
+import org.datalayerlab.kernel.runner.StripCommand;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ public final class LabCli {
         register(new RunCommand());
         register(new ReleaseCommand());
         register(new GradeCommand());
+        register(new StripCommand());
     }
 
     private LabCli() {

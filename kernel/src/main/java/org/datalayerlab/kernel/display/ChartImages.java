@@ -1,7 +1,5 @@
 package org.datalayerlab.kernel.display;
 
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.internal.chartpart.Chart;
 
 import javax.imageio.ImageIO;
 import java.awt.Graphics2D;
@@ -19,19 +17,17 @@ final class ChartImages {
     private ChartImages() {
     }
 
+    /** XChart's own bitmap (BitmapEncoder.getBufferedImage), from the XChart the cell loaded. */
     static String chartPngBase64(Object chart) {
-        try {
-            byte[] png = BitmapEncoder.getBitmapBytes((Chart<?, ?>) chart, BitmapEncoder.BitmapFormat.PNG);
-            return Base64.getEncoder().encodeToString(png);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode the chart as PNG", e);
-        }
+        Object image = PublicApi.callStatic(chart, "org.knowm.xchart.BitmapEncoder", "getBufferedImage", chart);
+        return imagePngBase64(image);
     }
 
     static String describeChart(Object chart) {
-        Chart<?, ?> c = (Chart<?, ?>) chart;
-        String title = c.getTitle() == null || c.getTitle().isBlank() ? "" : ": " + c.getTitle();
-        return chart.getClass().getSimpleName() + title + " (" + c.getWidth() + "x" + c.getHeight() + ")";
+        Object title = PublicApi.call(chart, "getTitle");
+        String shown = title == null || title.toString().isBlank() ? "" : ": " + title;
+        return chart.getClass().getSimpleName() + shown + " (" + PublicApi.call(chart, "getWidth") + "x"
+                + PublicApi.call(chart, "getHeight") + ")";
     }
 
     static String imagePngBase64(Object image) {

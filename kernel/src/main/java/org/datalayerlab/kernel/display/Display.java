@@ -39,11 +39,19 @@ public final class Display {
         DisplayTarget.current().display(bundleOf(value, mimeTypes), id, true);
     }
 
+    /** Clears this cell's outputs (IPython's clear_output), for a line or chart that redraws itself. */
+    public static void clearOutput() {
+        clearOutput(false);
+    }
+
+    /** With {@code wait}, the outputs are cleared when the next one arrives, so nothing flickers. */
+    public static void clearOutput(boolean wait) {
+        DisplayTarget.current().clearOutput(wait);
+    }
+
     /** Renders {@code value} without showing it; a cell ending in render(...) shows the result. */
     public static DisplayData render(Object value, String... mimeTypes) {
-        DisplayData data = new DisplayData();
-        bundleOf(value, mimeTypes).forEach(data::putData);
-        return data;
+        return new Renderers.Bundle(bundleOf(value, mimeTypes));
     }
 
     private static Map<String, Object> bundleOf(Object value, String... mimeTypes) {

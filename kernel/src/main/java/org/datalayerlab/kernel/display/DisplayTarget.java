@@ -11,6 +11,14 @@ public final class DisplayTarget {
     /** Receives display_data (update=false) and update_display_data (update=true). */
     public interface Receiver {
         void display(Map<String, Object> bundle, String displayId, boolean update);
+
+        /** clear_output: drop the cell's outputs now, or (wait) when the next output arrives. */
+        void clearOutput(boolean wait);
+
+        /** True when a person watches the outputs as they come (a Jupyter front end), not a headless run. */
+        default boolean live() {
+            return false;
+        }
     }
 
     private static volatile Receiver current;
@@ -27,6 +35,10 @@ public final class DisplayTarget {
         if (current == receiver) {
             current = null;
         }
+    }
+
+    static Receiver currentOrNull() {
+        return current;
     }
 
     static Receiver current() {

@@ -1,8 +1,9 @@
 package org.datalayerlab.kernel.display;
 
-import tech.tablesaw.api.Table;
-
-/** Tablesaw tables as a plain HTML table (values escaped) and as text; long tables show head and tail. */
+/**
+ * Tablesaw tables as a plain HTML table (values escaped) and as text; long tables show head and tail.
+ * Tablesaw is the one the cell loaded; its public API is called by name (see {@link PublicApi}).
+ */
 final class TableHtml {
 
     static final int MAX_ROWS = 50;
@@ -13,15 +14,15 @@ final class TableHtml {
     }
 
     static String html(Object value) {
-        Table table = (Table) value;
-        int rows = table.rowCount();
-        int cols = table.columnCount();
+        Object table = value;
+        int rows = (Integer) PublicApi.call(table, "rowCount");
+        int cols = (Integer) PublicApi.call(table, "columnCount");
         StringBuilder html = new StringBuilder("<table class=\"dataframe\">\n");
-        html.append("<caption>").append(escape(table.name() == null ? "" : table.name()))
+        html.append("<caption>").append(escape(String.valueOf(java.util.Objects.requireNonNullElse(PublicApi.call(table, "name"), ""))))
                 .append(" (").append(rows).append(" rows \u00d7 ").append(cols).append(" columns)</caption>\n");
         html.append("<thead><tr>");
-        for (String name : table.columnNames()) {
-            html.append("<th>").append(escape(name)).append("</th>");
+        for (Object name : (Iterable<?>) PublicApi.call(table, "columnNames")) {
+            html.append("<th>").append(escape(String.valueOf(name))).append("</th>");
         }
         html.append("</tr></thead>\n<tbody>\n");
         if (rows <= MAX_ROWS) {
@@ -39,15 +40,16 @@ final class TableHtml {
     }
 
     static String text(Object value) {
-        Table table = (Table) value;
-        return table.rowCount() <= MAX_ROWS ? table.printAll() : table.print(MAX_ROWS);
+        int rows = (Integer) PublicApi.call(value, "rowCount");
+        return String.valueOf(rows <= MAX_ROWS ? PublicApi.call(value, "printAll") : PublicApi.call(value, "print", MAX_ROWS));
     }
 
-    private static void appendRows(StringBuilder html, Table table, int from, int to) {
+    private static void appendRows(StringBuilder html, Object table, int from, int to) {
+        int cols = (Integer) PublicApi.call(table, "columnCount");
         for (int r = from; r < to; r++) {
             html.append("<tr>");
-            for (int c = 0; c < table.columnCount(); c++) {
-                html.append("<td>").append(escape(table.getString(r, c))).append("</td>");
+            for (int c = 0; c < cols; c++) {
+                html.append("<td>").append(escape(String.valueOf(PublicApi.call(table, "getString", r, c)))).append("</td>");
             }
             html.append("</tr>\n");
         }

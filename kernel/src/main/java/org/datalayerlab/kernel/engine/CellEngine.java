@@ -25,6 +25,10 @@ public interface CellEngine extends AutoCloseable {
     /** "complete", "incomplete" (with an indent) or "invalid", as Jupyter's is_complete_reply. */
     String isComplete(String code);
 
+    /** Waits until the engine can run, complete and inspect without delay (JShell has started). */
+    default void awaitReady() {
+    }
+
     /** Stops everything the cells started that the engine knows of and frees the JShell state. */
     @Override
     void close();
@@ -37,6 +41,14 @@ public interface CellEngine extends AutoCloseable {
 
         /** display_data (update=false) or update_display_data (update=true); displayId may be null. */
         void display(Map<String, Object> mimeBundle, String displayId, boolean update);
+
+        /** clear_output: drop the cell's outputs now, or (wait) just before its next output arrives. */
+        void clearOutput(boolean wait);
+
+        /** True when a person watches the outputs as they come (Jupyter); progress lines show only then. */
+        default boolean live() {
+            return false;
+        }
     }
 
     /** The outcome of one cell. */

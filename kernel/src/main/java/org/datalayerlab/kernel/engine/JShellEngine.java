@@ -114,7 +114,8 @@ public final class JShellEngine implements CellEngine {
         }
     }
 
-    private void awaitReady() {
+    @Override
+    public void awaitReady() {
         try {
             ready.join();
         } catch (RuntimeException e) {
@@ -127,6 +128,8 @@ public final class JShellEngine implements CellEngine {
         if (closed) {
             throw new IllegalStateException("the engine is closed");
         }
+        CellStop.clear();
+        cellRunning = true; // from here an interrupt counts, even while JShell is still starting
         Future<CellResult> result = cellExecutor.submit(() -> runCell(code, sink));
         boolean callerInterrupted = false;
         try {
@@ -143,6 +146,7 @@ public final class JShellEngine implements CellEngine {
                 }
             }
         } finally {
+            cellRunning = false;
             if (callerInterrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -157,22 +161,40 @@ public final class JShellEngine implements CellEngine {
         CellStop.request();
         // Only when user code runs: interrupting JShell's compiler could close the jars it reads.
         Thread thread = cellThread;
-        if (thread != null && control != null && control.inUserCode()) {
-            thread.interrupt();
+        if (thread != null && control != null) {
+            control.interruptUserCode(thread);
         }
     }
 
     private CellResult runCell(String code, OutputSink sink) {
-        awaitReady();
-        CellStop.clear();
         Thread.interrupted();
-        DisplayTarget.Receiver receiver = sink::display;
+        awaitReady();
+        return runReadyCell(code, sink);
+    }
+
+    private CellResult runReadyCell(String code, OutputSink sink) {
+        DisplayTarget.Receiver receiver = new DisplayTarget.Receiver() {
+            @Override
+            public void display(Map<String, Object> bundle, String displayId, boolean update) {
+                sink.display(bundle, displayId, update);
+            }
+
+            @Override
+            public void clearOutput(boolean wait) {
+                System.out.flush(); // text printed before the clear belongs to what is cleared
+                sink.clearOutput(wait);
+            }
+
+            @Override
+            public boolean live() {
+                return sink.live();
+            }
+        };
         synchronized (jshellLock) {
             cellIndex++;
             currentSink = sink;
             OutputRouter.route(sink);
             DisplayTarget.attach(receiver);
-            cellRunning = true;
             try {
                 Outcome outcome = runSource(code, null);
                 if (outcome.status() == CellResult.Status.INTERRUPTED || CellStop.isRequested()) {
@@ -192,7 +214,6 @@ public final class JShellEngine implements CellEngine {
                 }
                 return new CellResult(CellResult.Status.OK, bundle == null || bundle.isEmpty() ? null : bundle, null);
             } finally {
-                cellRunning = false;
                 OutputRouter.unroute(sink);
                 DisplayTarget.detach(receiver);
                 currentSink = null;
@@ -359,17 +380,69 @@ public final class JShellEngine implements CellEngine {
             if (segment.kind() == CellSource.Kind.MAGIC) {
                 return completeMagic(code, cursor);
             }
-            int[] window = snippetAt(segment.text(), cursor - segment.offset());
-            String snippet = segment.text().substring(window[0]);
+            int local = cursor - segment.offset();
+            int snippetStart = snippetAt(segment.text(), local)[0];
+            String snippet = segment.text().substring(snippetStart);
+            String before = codeBefore(code, segment.offset() + snippetStart);
             int[] anchor = new int[1];
-            List<SourceCodeAnalysis.Suggestion> suggestions = jshell.sourceCodeAnalysis()
-                    .completionSuggestions(snippet, cursor - segment.offset() - window[0], anchor);
             Set<String> matches = new LinkedHashSet<>();
-            suggestions.stream().filter(SourceCodeAnalysis.Suggestion::matchesType)
-                    .forEach(s -> matches.add(s.continuation()));
-            suggestions.forEach(s -> matches.add(s.continuation()));
-            return new Completion(segment.offset() + window[0] + anchor[0], cursor, new ArrayList<>(matches));
+            if (!before.isBlank()) {
+                // What the cell declares above the cursor is not in JShell's state yet: complete inside a
+                // method body that holds those lines, so their variables and local classes are known.
+                String head = COMPLETION_WRAPPER + withoutImports(before, true);
+                List<SourceCodeAnalysis.Suggestion> inCell = jshell.sourceCodeAnalysis()
+                        .completionSuggestions(head + snippet, head.length() + local - snippetStart, anchor);
+                addMatches(matches, inCell);
+                if (!matches.isEmpty()) {
+                    int start = segment.offset() + snippetStart + anchor[0] - head.length();
+                    return new Completion(Math.max(segment.offset() + snippetStart, start), cursor, new ArrayList<>(matches));
+                }
+            }
+            List<SourceCodeAnalysis.Suggestion> suggestions = jshell.sourceCodeAnalysis()
+                    .completionSuggestions(snippet, local - snippetStart, anchor);
+            addMatches(matches, suggestions);
+            return new Completion(segment.offset() + snippetStart + anchor[0], cursor, new ArrayList<>(matches));
         }
+    }
+
+    /** A method body the cell's earlier lines go into for completion; never run, never defined. */
+    static final String COMPLETION_WRAPPER = "void $labCompletion() {\n";
+
+    private static void addMatches(Set<String> matches, List<SourceCodeAnalysis.Suggestion> suggestions) {
+        suggestions.stream().filter(SourceCodeAnalysis.Suggestion::matchesType).forEach(s -> matches.add(s.continuation()));
+        suggestions.forEach(s -> matches.add(s.continuation()));
+    }
+
+    /** The cell's code (magic lines left out) before position {@code end}. */
+    private static String codeBefore(String code, int end) {
+        StringBuilder before = new StringBuilder();
+        for (CellSource.Segment segment : CellSource.split(code)) {
+            if (segment.kind() == CellSource.Kind.CODE && segment.offset() < end) {
+                before.append(segment.text(), 0, Math.min(segment.text().length(), end - segment.offset()));
+            }
+        }
+        return before.toString();
+    }
+
+    /**
+     * The code without its import lines. With {@code define}, the imports are first added to JShell's
+     * state: an import has no effect when run (the cell would add it anyway), and a method body
+     * cannot hold one, so this is how completion sees what the cell's own imports bring in.
+     */
+    private String withoutImports(String code, boolean define) {
+        StringBuilder rest = new StringBuilder();
+        for (String line : code.split("\n", -1)) {
+            String trimmed = line.strip();
+            if (trimmed.startsWith("import ") && trimmed.endsWith(";")) {
+                if (define) {
+                    jshell.eval(trimmed);
+                }
+                rest.append('\n'); // keep the line count
+            } else {
+                rest.append(line).append('\n');
+            }
+        }
+        return rest.toString();
     }
 
     private static Completion completeMagic(String code, int cursor) {

@@ -60,6 +60,18 @@ final class LabExecutionControl extends DirectExecutionControl {
         return inUserCode;
     }
 
+    /**
+     * Interrupts {@code cellThread} only while it runs the cell's own code (a sleep, a blocking
+     * read). Atomic with {@link #clientCodeLeave}, which clears the flag: an interrupt that landed
+     * in JShell's compiler after the cell's code ended would close the files it reads and lose
+     * the earlier cells' definitions.
+     */
+    synchronized void interruptUserCode(Thread cellThread) {
+        if (inUserCode) {
+            cellThread.interrupt();
+        }
+    }
+
     /** Releases the value a top-level variable held (it was dropped or replaced). */
     void releaseVariable(String name) {
         loader.release(name);
@@ -86,13 +98,18 @@ final class LabExecutionControl extends DirectExecutionControl {
 
     @Override
     protected void clientCodeEnter() throws ExecutionControl.InternalException {
-        inUserCode = true;
+        synchronized (this) {
+            inUserCode = true;
+        }
         super.clientCodeEnter();
     }
 
     @Override
     protected void clientCodeLeave() throws ExecutionControl.InternalException {
-        inUserCode = false;
+        synchronized (this) {
+            inUserCode = false;
+            Thread.interrupted(); // an interrupt meant for the cell's code must not reach JShell's
+        }
         super.clientCodeLeave();
     }
 
@@ -120,7 +137,7 @@ final class LabExecutionControl extends DirectExecutionControl {
                 throws ExecutionControl.ClassInstallException {
             boolean[] installed = new boolean[classes.length];
             for (ExecutionControl.ClassBytecodes c : classes) {
-                classLoader.declare(c.name(), StopCheckInstrumenter.instrument(c.bytecodes()));
+                classLoader.declare(c.name(), StopCheckInstrumenter.instrument(AssertionsOn.instrument(c.bytecodes())));
             }
             for (int i = 0; i < classes.length; i++) {
                 String name = classes[i].name();

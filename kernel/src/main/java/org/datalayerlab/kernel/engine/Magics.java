@@ -6,11 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The IJava/JJava line magics: %jars, %classpath, %maven and %load. Relative paths resolve
+ * The IJava/JJava line magics: %jars, %classpath, %maven and %load, one class each
+ * ({@link JarsMagic}, {@link ClasspathMagic}, {@link MavenMagic}, {@link LoadMagic}); this class
+ * parses the line, finds the magic by name and holds what they share. Relative paths resolve
  * against the engine's working directory (the notebook's folder).
  */
 final class Magics {
@@ -30,13 +34,27 @@ final class Magics {
         }
     }
 
+    /** One line magic of the IJava dialect: its own class, registered by name below. */
+    interface Magic {
+        String name();
+
+        /** What the magic needs, said when it is given no arguments ("a jar path or glob, e.g. ..."). */
+        String needs();
+
+        /** Runs with at least one argument; returns the error of a loaded cell that failed, or null. */
+        CellEngine.CellError run(List<String> args, Magics magics);
+    }
+
     private final Path workingDirectory;
     private final Host host;
-    private MavenResolver maven;
+    private final Map<String, Magic> byName = new LinkedHashMap<>();
 
     Magics(Path workingDirectory, Host host) {
         this.workingDirectory = workingDirectory;
         this.host = host;
+        for (Magic magic : List.of(new JarsMagic(), new ClasspathMagic(), new MavenMagic(), new LoadMagic())) {
+            byName.put(magic.name(), magic);
+        }
     }
 
     static final List<String> NAMES = List.of("jars", "classpath", "maven", "load");
@@ -55,52 +73,22 @@ final class Magics {
         if (words.isEmpty()) {
             throw new MagicException("a lone % is not a magic; line magics are: %" + String.join(", %", NAMES));
         }
-        String name = words.get(0);
+        Magic magic = byName.get(words.get(0));
+        if (magic == null) {
+            throw new MagicException("unknown magic %" + words.get(0) + "; line magics are: %" + String.join(", %", NAMES));
+        }
         List<String> args = words.subList(1, words.size());
-        switch (name) {
-            case "jars":
-                host.addToClasspath(expandAll(requireArgs(name, args, "a jar path or glob, e.g. %jars ../library/target/lib/*.jar"), true));
-                return null;
-            case "classpath":
-                List<String> entries = new ArrayList<>();
-                for (String arg : requireArgs(name, args, "a directory or jar, e.g. %classpath target/classes")) {
-                    entries.addAll(List.of(arg.split(java.io.File.pathSeparator)));
-                }
-                host.addToClasspath(expandAll(entries, false));
-                return null;
-            case "maven":
-                for (String coordinates : requireArgs(name, args, "group:artifact:version, e.g. %maven org.apache.commons:commons-text:1.12.0")) {
-                    List<Path> jars;
-                    try {
-                        jars = maven().resolve(coordinates);
-                    } catch (IllegalArgumentException e) {
-                        throw new MagicException(e.getMessage());
-                    }
-                    host.addToClasspath(jars);
-                }
-                return null;
-            case "load":
-                CellEngine.CellError error = null;
-                for (String arg : requireArgs(name, args, "a .jsh, .java or .ipynb file, e.g. %load helpers.jsh")) {
-                    error = load(resolve(arg));
-                    if (error != null) {
-                        break;
-                    }
-                }
-                return error;
-            default:
-                throw new MagicException("unknown magic %" + name + "; line magics are: %" + String.join(", %", NAMES));
+        if (args.isEmpty()) {
+            throw new MagicException("%" + magic.name() + " needs " + magic.needs());
         }
+        return magic.run(args, this);
     }
 
-    private MavenResolver maven() {
-        if (maven == null) {
-            maven = MavenResolver.forUser();
-        }
-        return maven;
+    Host host() {
+        return host;
     }
 
-    private CellEngine.CellError load(Path file) {
+    CellEngine.CellError load(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new MagicException("%load: no such file: " + file);
         }
@@ -129,19 +117,12 @@ final class Magics {
         return null;
     }
 
-    private static List<String> requireArgs(String magic, List<String> args, String what) {
-        if (args.isEmpty()) {
-            throw new MagicException("%" + magic + " needs " + what);
-        }
-        return args;
-    }
-
-    private Path resolve(String arg) {
+    Path resolve(String arg) {
         String expanded = arg.startsWith("~/") ? System.getProperty("user.home") + arg.substring(1) : arg;
         return workingDirectory.resolve(expanded).normalize();
     }
 
-    private List<Path> expandAll(List<String> patterns, boolean filesOnly) {
+    List<Path> expandAll(List<String> patterns, boolean filesOnly) {
         List<Path> all = new ArrayList<>();
         for (String pattern : patterns) {
             if (!pattern.isEmpty()) {

@@ -6,14 +6,19 @@ import com.google.gson.JsonObject;
 import org.datalayerlab.kernel.runner.Notebook;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Autograding as nbgrader does it, in two steps around the run. {@link #prepare} puts the
- * instructor's locked cells (with their hidden tests) back into a submission by grade_id, so a
- * student cannot change a test, and notes edited, deleted, reordered or unknown graded cells.
+ * student's answer cells, by grade_id, into the instructor's notebook (tests, hidden tests and
+ * set-up as the instructor wrote them), so a student cannot change or shadow a test, and notes
+ * edited, deleted, reordered, unknown or added cells.
  * {@link #score} reads the executed notebook: a graded code cell with an error or ANY stderr
  * output scores 0, otherwise full points. Graded solution cells and graded markdown cells are
  * graded by hand in nbgrader; they are listed as "manual" and not scored here.
@@ -31,13 +36,16 @@ public final class Grade {
     }
 
     /**
-     * The submission made ready to run.
+     * The submission made ready to run: the instructor's notebook, cell for cell, with the
+     * student's answer cells in place of the solutions.
      *
-     * @param notebook the submission with the instructor's locked cells put back
-     * @param cellOf   grade_id to the cell index in {@code notebook}, for the source's tracked cells found
-     * @param flags    what the instructor should know: edited locked cells, deleted or reordered cells, ...
+     * @param notebook     what runs: the instructor's cells (set-up and tests, hidden tests included) and the answers
+     * @param cellOf       grade_id to the cell index in {@code notebook}, for the graded cells the submission has
+     * @param flags        what the instructor should know: edited locked cells, deleted or reordered cells, ...
+     * @param disqualified grade_id to the reason it scores 0 whatever the run says (an answer shadowed what it uses)
      */
-    public record Prepared(Notebook notebook, Map<String, Integer> cellOf, List<String> flags) {
+    public record Prepared(Notebook notebook, Map<String, Integer> cellOf, List<String> flags,
+                           Map<String, String> disqualified) {
     }
 
     /** The score of one graded cell; {@code score} is null for cells graded by hand. */
@@ -54,6 +62,13 @@ public final class Grade {
         return cells;
     }
 
+    /**
+     * Builds the notebook to run from the instructor's: every cell as the instructor wrote it
+     * (so set-up cells and tests cannot be edited or shadowed by cells the student added), except
+     * the answer cells, which come from the submission by grade_id (a deleted answer runs as
+     * released). An answer that declares a name the assignment's own cells use, beyond what its
+     * stub declares, disqualifies its tests.
+     */
     public static Prepared prepare(Notebook source, String sourceName, Notebook submission, String submissionName)
             throws GradeException {
         Map<String, JsonObject> tracked = trackedCells(source);
@@ -61,51 +76,135 @@ public final class Grade {
             throw new GradeException(sourceName + " has no graded nbgrader cells (\"grade\": true): it is not an"
                     + " instructor's assignment notebook");
         }
-        Notebook run = submission.copy();
-        run.clearOutputs();
-        Map<String, Integer> cellOf = new LinkedHashMap<>();
         List<String> flags = new ArrayList<>();
-        List<String> order = new ArrayList<>();
-        for (int i = 0; i < run.cellCount(); i++) {
-            JsonObject cell = run.cell(i);
+        Map<String, JsonObject> submitted = new LinkedHashMap<>();
+        Map<String, Integer> positionOf = new LinkedHashMap<>();
+        Set<String> known = knownSources(source, sourceName);
+        List<Integer> foreign = new ArrayList<>();
+        for (int i = 0; i < submission.cellCount(); i++) {
+            JsonObject cell = submission.cell(i);
             String id = NbgraderCell.gradeId(cell);
-            if (id == null) continue;
-            String where = "cell " + (i + 1) + " (" + id + ")";
-            JsonObject original = tracked.get(id);
-            if (original == null || cellOf.containsKey(id)) {
-                flags.add(where + ": " + (original == null ? "a grade_id the instructor's notebook does not have"
-                        : "a second cell with this grade_id") + "; run as an ordinary cell, not scored");
-                cell.getAsJsonObject("metadata").remove("nbgrader");
+            if (id != null && tracked.containsKey(id) && !submitted.containsKey(id)) {
+                submitted.put(id, cell);
+                positionOf.put(id, i);
                 continue;
             }
-            cellOf.put(id, i);
-            order.add(id);
-            JsonObject restored = NbgraderCell.isLocked(original)
-                    ? restoreLocked(original, cell, where, flags)
-                    : restoreMetadata(original, cell, where, flags);
-            run.cells().set(i, restored);
+            if (id != null) {
+                flags.add("cell " + (i + 1) + " (" + id + "): " + (tracked.containsKey(id) ? "a second cell with this"
+                        + " grade_id" : "a grade_id the instructor's notebook does not have") + "; not run, not scored");
+            } else if (Notebook.isCode(cell) && !known.contains(Notebook.source(cell).strip())) {
+                foreign.add(i + 1);
+            }
         }
-        if (cellOf.isEmpty()) {
+        if (submitted.isEmpty()) {
             throw new GradeException(submissionName + " has no nbgrader cell of " + sourceName
                     + " (no grade_id in common): is it a notebook of another course or assignment?"
                     + " Pass the right instructor notebook with --source");
         }
-        for (String id : tracked.keySet()) {
-            if (cellOf.containsKey(id)) continue;
-            JsonObject original = tracked.get(id);
-            String what = NbgraderCell.isGrade(original) ? "graded cell" : NbgraderCell.isSolution(original)
-                    ? "answer cell" : "locked cell";
-            flags.add(id + ": the " + what + " was deleted from the submission"
-                    + (NbgraderCell.isGrade(original) ? "; it scores 0" : ""));
+        if (!foreign.isEmpty()) {
+            flags.add("code cell(s) " + foreign.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                    + " of the submission are not the assignment's (added, or set-up edited): grading runs the"
+                    + " assignment's own cells with the answer cells, so they did not run");
         }
+        Notebook run = source.copy();
+        run.clearOutputs();
+        Map<String, Integer> cellOf = new LinkedHashMap<>();
+        for (int i = 0; i < run.cellCount(); i++) {
+            String id = NbgraderCell.gradeId(run.cell(i));
+            if (id == null || !tracked.containsKey(id)) continue;
+            JsonObject original = tracked.get(id);
+            JsonObject student = submitted.get(id);
+            if (student == null) {
+                String what = NbgraderCell.isGrade(original) ? "graded cell" : NbgraderCell.isSolution(original)
+                        ? "answer cell" : "locked cell";
+                flags.add(id + ": the " + what + " was deleted from the submission"
+                        + (NbgraderCell.isGrade(original) ? "; it scores 0"
+                        : NbgraderCell.isSolution(original) ? "; it ran as released" : ""));
+                if (NbgraderCell.isSolution(original)) run.cells().set(i, releasedCell(original));
+                continue;
+            }
+            cellOf.put(id, i);
+            String where = "cell " + (positionOf.get(id) + 1) + " (" + id + ")";
+            run.cells().set(i, NbgraderCell.isLocked(original)
+                    ? restoreLocked(original, student, where, flags)
+                    : restoreMetadata(original, student, where, flags));
+        }
+        List<String> order = new ArrayList<>(positionOf.keySet());
         List<String> expected = new ArrayList<>(tracked.keySet());
         expected.retainAll(order);
         if (!expected.equals(order)) {
             flags.add("nbgrader cells were reordered: the submission has " + String.join(", ", order)
-                    + "; the instructor's order is " + String.join(", ", expected)
-                    + " (run in the submission's order)");
+                    + "; the instructor's order is " + String.join(", ", expected) + " (run in the instructor's order)");
         }
-        return new Prepared(run, cellOf, flags);
+        Map<String, String> disqualified = shadowingAnswers(run, tracked, flags);
+        return new Prepared(run, cellOf, flags, disqualified);
+    }
+
+    /** The sources of the instructor's and the released code cells: a submission's cell equal to one is not foreign. */
+    private static Set<String> knownSources(Notebook source, String sourceName) throws GradeException {
+        Set<String> known = new HashSet<>(Set.of(""));
+        try {
+            for (Notebook nb : List.of(source, Release.studentVersion(source, sourceName))) {
+                for (JsonElement c : nb.cells()) {
+                    if (Notebook.isCode(c.getAsJsonObject())) known.add(Notebook.source(c.getAsJsonObject()).strip());
+                }
+            }
+        } catch (Release.ReleaseException e) {
+            throw new GradeException("the instructor's notebook is not a valid assignment: " + e.getMessage());
+        }
+        return known;
+    }
+
+    /** Answers that declare a name the assignment's cells use: their tests (and any test using the name) score 0. */
+    private static Map<String, String> shadowingAnswers(Notebook run, Map<String, JsonObject> tracked, List<String> flags) {
+        List<String> assignmentCode = new ArrayList<>();
+        for (JsonElement c : run.cells()) {
+            JsonObject cell = c.getAsJsonObject();
+            if (Notebook.isCode(cell) && !(NbgraderCell.isTracked(cell) && NbgraderCell.isSolution(cell))) {
+                assignmentCode.add(Notebook.source(cell));
+            }
+        }
+        Map<String, String> disqualified = new LinkedHashMap<>();
+        try (AnswerNames names = new AnswerNames()) {
+            AnswerNames.Used used = names.used(assignmentCode);
+            for (int i = 0; i < run.cellCount(); i++) {
+                JsonObject cell = run.cell(i);
+                if (!Notebook.isCode(cell) || !NbgraderCell.isTracked(cell) || !NbgraderCell.isSolution(cell)) continue;
+                String id = NbgraderCell.gradeId(cell);
+                Set<String> shadowed = names.shadowing(Notebook.source(cell), Notebook.source(releasedCell(tracked.get(id))),
+                        used);
+                if (shadowed.isEmpty()) continue;
+                String reason = "the answer cell " + id + " declares " + String.join(", ", shadowed) + ", a name the"
+                        + " assignment's set-up or tests use: it would replace theirs (declare only what the stub"
+                        + " declares, and names of your own)";
+                flags.add(id + ": " + reason + "; its test and every test using the name score 0");
+                for (int j = i + 1; j < run.cellCount(); j++) { // the answer's own test: the next graded cell
+                    JsonObject later = run.cell(j);
+                    if (NbgraderCell.isTracked(later) && NbgraderCell.isGrade(later)) {
+                        disqualified.putIfAbsent(NbgraderCell.gradeId(later), reason);
+                        break;
+                    }
+                }
+                for (JsonObject test : tracked.values()) {
+                    if (!NbgraderCell.isGrade(test) || NbgraderCell.isSolution(test)) continue;
+                    String code = AnswerNames.codeOnly(Notebook.source(test));
+                    if (shadowed.stream().anyMatch(n -> Pattern.compile("\\b" + Pattern.quote(n) + "\\b").matcher(code).find())) {
+                        disqualified.putIfAbsent(NbgraderCell.gradeId(test), reason);
+                    }
+                }
+            }
+        }
+        return disqualified;
+    }
+
+    private static JsonObject releasedCell(JsonObject original) {
+        try {
+            JsonObject stub = Release.studentCell(original);
+            clearOutputs(stub);
+            return stub;
+        } catch (Release.ReleaseException e) {
+            throw new IllegalStateException("the instructor's notebook is not a valid assignment: " + e.getMessage(), e);
+        }
     }
 
     /** A locked cell runs as the instructor wrote it (hidden tests included), whatever the student did. */
@@ -171,6 +270,8 @@ public final class Grade {
             Integer index = prepared.cellOf().get(id);
             if (index == null) {
                 results.add(new QuestionResult(id, 0.0, max, "deleted", "the graded cell was deleted from the submission"));
+            } else if (prepared.disqualified().containsKey(id)) {
+                results.add(new QuestionResult(id, 0.0, max, "shadowed", prepared.disqualified().get(id)));
             } else if (NbgraderCell.isSolution(original)
                     && NbgraderChecksum.of(prepared.notebook().cell(index)).equals(releasedChecksum(original))) {
                 results.add(new QuestionResult(id, 0.0, max, "unanswered",

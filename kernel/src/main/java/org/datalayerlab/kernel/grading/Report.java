@@ -19,9 +19,17 @@ import java.util.Objects;
  * @param student    the student, from nbgrader's submitted/STUDENT/... layout or the file name
  * @param notebook   the assignment notebook's file name
  * @param runProblem why the run ended early (a cell's JVM was stopped), or empty
+ * @param refused    why the submission could not be graded at all (not a notebook, no assignment), or empty
  */
 public record Report(String student, String notebook, Path submission, Path source, Path executed,
-                     List<Grade.QuestionResult> questions, List<String> flags, double seconds, String runProblem) {
+                     List<Grade.QuestionResult> questions, List<String> flags, double seconds, String runProblem,
+                     String refused) {
+
+    /** A file that could not be graded: one row in the grades with status "refused" and the reason. */
+    static Report refused(String student, String notebook, Path submission, String reason) {
+        return new Report(student, notebook, submission, null, null, List.of(), List.of(), 0, "",
+                reason.replaceAll("\\s*\n\\s*", " "));
+    }
 
     public double score() {
         return questions.stream().map(Grade.QuestionResult::score).filter(Objects::nonNull)
@@ -40,6 +48,7 @@ public record Report(String student, String notebook, Path submission, Path sour
 
     /** One console line: student, notebook, score, flags, time. */
     public String line() {
+        if (!refused.isEmpty()) return String.format("%-16s %-36s refused: %s", student, notebook, refused);
         String manual = manualPoints() > 0 ? " (" + points(manualPoints()) + " to grade by hand)" : "";
         String flagged = flags.isEmpty() ? "" : "  " + flags.size() + " flag(s)";
         return String.format("%-16s %-36s %6s / %-6s%s%s  %.1f s", student, notebook, points(score()), points(maxScore()),
@@ -53,6 +62,10 @@ public record Report(String student, String notebook, Path submission, Path sour
     public static void writeCsv(List<Report> reports, Path file) throws IOException {
         StringBuilder sb = new StringBuilder("student,notebook,grade_id,score,max_score,status,message\n");
         for (Report r : reports) {
+            if (!r.refused.isEmpty()) {
+                sb.append(csv(r.student)).append(',').append(csv(r.notebook)).append(",,,,refused,")
+                        .append(csv(r.refused)).append('\n');
+            }
             for (Grade.QuestionResult q : r.questions) {
                 sb.append(csv(r.student)).append(',').append(csv(r.notebook)).append(',').append(csv(q.gradeId()))
                         .append(',').append(q.score() == null ? "" : points(q.score())).append(',')
@@ -77,7 +90,9 @@ public record Report(String student, String notebook, Path submission, Path sour
             o.addProperty("student", r.student);
             o.addProperty("notebook", r.notebook);
             o.addProperty("submission", r.submission.toString());
-            o.addProperty("source", r.source.toString());
+            o.addProperty("status", r.refused.isEmpty() ? "graded" : "refused");
+            if (!r.refused.isEmpty()) o.addProperty("refused", r.refused);
+            o.addProperty("source", r.source == null ? null : r.source.toString());
             o.addProperty("score", r.score());
             o.addProperty("max_score", r.maxScore());
             o.addProperty("manual_points", r.manualPoints());

@@ -10,7 +10,11 @@ import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
 import org.dflib.jjava.jupyter.kernel.LanguageInfo;
 import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
 import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+import org.dflib.jjava.jupyter.kernel.history.HistoryEntry;
+import org.dflib.jjava.jupyter.kernel.history.HistoryManager;
 import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.messages.MessageType;
+import org.dflib.jjava.jupyter.messages.publish.PublishClearOutput;
 import org.dflib.jjava.jupyter.messages.publish.PublishDisplayData;
 import org.dflib.jjava.jupyter.messages.publish.PublishError;
 import org.dflib.jjava.jupyter.messages.publish.PublishExecuteInput;
@@ -25,13 +29,17 @@ import org.dflib.jjava.jupyter.messages.reply.IsCompleteReply;
 import org.dflib.jjava.jupyter.messages.reply.KernelInfoReply;
 import org.dflib.jjava.jupyter.messages.request.CompleteRequest;
 import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
+import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
 import org.dflib.jjava.jupyter.messages.request.InspectRequest;
 import org.dflib.jjava.jupyter.messages.request.IsCompleteRequest;
 import org.dflib.jjava.jupyter.messages.request.KernelInfoRequest;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -46,11 +54,19 @@ public final class LabKernel extends BaseKernel {
     static final String KERNEL_VERSION = "0.1.0";
 
     private final CellEngine engine;
+    private final CellHistory history;
 
-    private LabKernel(Builder builder, CellEngine engine) {
-        super(builder.name(), KERNEL_VERSION, languageInfo(), List.of(), null,
+    private LabKernel(Builder builder, CellEngine engine, CellHistory history) {
+        super(builder.name(), KERNEL_VERSION, languageInfo(), List.of(), history,
                 builder.io(), builder.comms(), builder.renderer(), null, builder.magics(), false, builder.styler());
         this.engine = engine;
+        this.history = history;
+    }
+
+    /** The kernel's own log lines (a dropped message, a lost parent) go to its stderr: Jupyter's console. */
+    static void log(String line) {
+        System.err.println("[java-lab] " + line);
+        System.err.flush();
     }
 
     /** Starts the kernel on the connection file Jupyter passes as {connection_file}. */
@@ -70,9 +86,13 @@ public final class LabKernel extends BaseKernel {
         }
         // Start JShell warming up first: it overlaps with the ZMQ set-up and the client's handshake.
         JShellEngine engine = new JShellEngine(Path.of("").toAbsolutePath());
+        ParentWatch.start(System.getenv("JPY_PARENT_PID"), () -> {
+            engine.close();
+            System.exit(0); // shutdown hooks stop the servers the cells started
+        });
         KernelConnectionProperties properties = KernelConnectionProperties.parse(Files.readString(connectionFile));
-        JupyterConnection connection = new JupyterConnection(properties);
-        LabKernel kernel = new LabKernel(new Builder(), engine);
+        JupyterConnection connection = new LabConnection(properties);
+        LabKernel kernel = new LabKernel(new Builder(), engine, new CellHistory());
         kernel.becomeHandlerForConnection(connection);
         connection.connect();
         connection.waitUntilClose();
@@ -86,11 +106,15 @@ public final class LabKernel extends BaseKernel {
      * {@code -XX:SharedArchiveFile=lab-kernel.jsa}: the class-data archive cuts start-up CPU time.
      */
     static void warmUp() {
+        // The library, XChart and Tablesaw come from the notebook's %jars line; the installer names them.
+        String jars = System.getenv("LAB_WARMUP_JARS");
+        String charts = jars == null || jars.isBlank() ? "display(new java.awt.image.BufferedImage(8, 8, 1));\n"
+                : "%jars " + jars + "\n"
+                + "var chart = org.knowm.xchart.QuickChart.getChart(\"t\", \"x\", \"y\", \"s\", new double[] {1, 2}, new double[] {3, 4});\n"
+                + "display(chart);\n"
+                + "display(tech.tablesaw.api.Table.create(\"t\", tech.tablesaw.api.IntColumn.create(\"n\", 1, 2)));\n";
         try (JShellEngine engine = new JShellEngine(Path.of("").toAbsolutePath())) {
-            CellEngine.CellResult result = engine.execute(
-                    "var chart = org.knowm.xchart.QuickChart.getChart(\"t\", \"x\", \"y\", \"s\", new double[] {1, 2}, new double[] {3, 4});\n"
-                            + "display(chart);\n"
-                            + "display(tech.tablesaw.api.Table.create(\"t\", tech.tablesaw.api.IntColumn.create(\"n\", 1, 2)));\n"
+            CellEngine.CellResult result = engine.execute(charts
                             + "System.out.println(\"warm\");\n"
                             + "1 + 1", new CellEngine.OutputSink() {
                         @Override
@@ -103,6 +127,10 @@ public final class LabKernel extends BaseKernel {
 
                         @Override
                         public void display(Map<String, Object> bundle, String displayId, boolean update) {
+                        }
+
+                        @Override
+                        public void clearOutput(boolean wait) {
                         }
                     });
             engine.complete("System.out.printl", 17);
@@ -127,6 +155,9 @@ public final class LabKernel extends BaseKernel {
     @Override
     protected void handleKernelInfoRequest(ShellReplyEnvironment env, Message<KernelInfoRequest> message) {
         env.setBusyDeferIdle();
+        // Front ends take the first kernel_info_reply to mean "ready": answer once JShell has started,
+        // or the first Tab would wait for it and JupyterLab drops completions slower than a second.
+        engine.awaitReady();
         env.reply(new OkKernelInfoReply(getLanguageInfo(), getBanner()));
     }
 
@@ -147,11 +178,34 @@ public final class LabKernel extends BaseKernel {
         boolean silent = request.isSilent();
         boolean store = request.shouldStoreHistory() && !silent;
         int count = store ? executionCount.getAndIncrement() : Math.max(0, executionCount.get() - 1);
-        env.setBusyDeferIdle();
+        // busy now; idle goes out just before the reply (deferred actions run last-in first-out), so
+        // every IOPub message of the request is sent by the time a client holds the reply
+        env.setStatusBusy();
+        try {
+            runExecuteRequest(env, request, silent, store, count);
+        } finally {
+            env.defer(env::setStatusIdle);
+        }
+    }
+
+    private void runExecuteRequest(ShellReplyEnvironment env, ExecuteRequest request, boolean silent, boolean store,
+                                   int count) {
         if (!silent) {
             env.publish(new PublishExecuteInput(request.getCode(), count));
         }
+        HelpRequest help = HelpRequest.parse(request.getCode());
+        if (help != null) {
+            if (store) {
+                history.add(count, request.getCode(), null);
+            }
+            env.defer().reply(new PagedExecuteReply(count, help.page(engine)));
+            return;
+        }
         CellEngine.CellResult result = engine.execute(request.getCode(), new PublishingSink(env, silent));
+        if (store) {
+            Object text = result.executeResult() == null ? null : result.executeResult().get("text/plain");
+            history.add(count, request.getCode(), text == null ? null : text.toString());
+        }
         if (result.status() == CellEngine.CellResult.Status.OK) {
             if (result.executeResult() != null && !silent) {
                 env.publish(new PublishExecuteResult(count, toDisplayData(result.executeResult(), null)));
@@ -165,6 +219,53 @@ public final class LabKernel extends BaseKernel {
             ErrorReply reply = new ErrorReply(error.ename(), error.evalue(), error.traceback());
             reply.setExecutionCount(count);
             env.defer().replyError(ExecuteReply.MESSAGE_TYPE.error(), reply);
+        }
+    }
+
+    @Override
+    protected void handleHistoryRequest(ShellReplyEnvironment env, Message<HistoryRequest> message) {
+        env.setBusyDeferIdle();
+        HistoryRequest request = message.getContent();
+        Set<HistoryManager.ResultFlag> flags = EnumSet.noneOf(HistoryManager.ResultFlag.class);
+        if (request.includeOutput()) {
+            flags.add(HistoryManager.ResultFlag.INCLUDE_OUTPUT);
+        }
+        List<HistoryEntry> entries = switch (request.getAccessType()) {
+            case TAIL -> history.lookupTail(((HistoryRequest.Tail) request).getMaxReturnLength(), flags);
+            case RANGE -> {
+                HistoryRequest.Range range = (HistoryRequest.Range) request;
+                yield history.lookupRange(range.getSessionIndex(), range.getStart(), range.getStop(), flags);
+            }
+            case SEARCH -> {
+                HistoryRequest.Search search = (HistoryRequest.Search) request;
+                if (search.filterUnique()) {
+                    flags.add(HistoryManager.ResultFlag.UNIQUE);
+                }
+                yield history.search(search.getPattern(), search.getMaxReturnLength(), flags);
+            }
+        };
+        env.reply(historyReply(env, entries));
+    }
+
+    /** jjava's history_reply has no "status" and its entries do not serialize as the tuples Jupyter wants. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Message<?> historyReply(ShellReplyEnvironment env, List<HistoryEntry> entries) {
+        List<List<Object>> tuples = new ArrayList<>();
+        for (HistoryEntry e : entries) {
+            Object io = e.hasOutput() ? List.of(e.getInput(), e.getOutput()) : e.getInput();
+            tuples.add(List.of(e.getSession(), e.getCellNumber(), io));
+        }
+        return new Message(env.getContext(), MessageType.HISTORY_REPLY, Map.of("status", "ok", "history", tuples));
+    }
+
+    /** execute_reply with a pager payload, as IPython answers "?name". */
+    static final class PagedExecuteReply extends ExecuteReply {
+        @SuppressWarnings("unused") // serialized by Gson
+        private final List<Map<String, Object>> payload;
+
+        PagedExecuteReply(int count, Map<String, Object> page) {
+            super(count, Collections.emptyMap());
+            this.payload = List.of(Map.of("source", "page", "data", page, "start", 0));
         }
     }
 
@@ -202,6 +303,18 @@ public final class LabKernel extends BaseKernel {
                 env.publish(new PublishUpdateDisplayData(data));
             } else {
                 env.publish(new PublishDisplayData(data));
+            }
+        }
+
+        @Override
+        public boolean live() {
+            return !silent;
+        }
+
+        @Override
+        public void clearOutput(boolean wait) {
+            if (!silent) {
+                env.publish(wait ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
             }
         }
     }

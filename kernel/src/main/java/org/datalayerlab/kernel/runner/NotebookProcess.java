@@ -3,22 +3,14 @@ package org.datalayerlab.kernel.runner;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.datalayerlab.kernel.engine.CellEngine;
-import org.datalayerlab.kernel.engine.CellEngine.CellResult;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The child JVM that executes ONE notebook, so that a notebook calling System.exit, leaking
@@ -32,8 +24,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class NotebookProcess {
 
-    /** Time a cell gets to stop after an interrupt before this JVM stops itself. */
-    static final long INTERRUPT_GRACE_SECONDS = 15;
+    static final long INTERRUPT_GRACE_SECONDS = CellRun.INTERRUPT_GRACE_SECONDS;
     static final String KEEP_GOING = "keep-going";
 
     private final Notebook notebook;
@@ -72,11 +63,7 @@ public final class NotebookProcess {
     private int execute(String engineClass, Path workingDirectory) throws IOException {
         notebook.write(output);
         Runtime.getRuntime().addShutdownHook(new Thread(this::onUnexpectedExit, "notebook-exit-guard"));
-        ExecutorService cellThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "notebook-cell");
-            t.setDaemon(true); // a cell stuck in native code must not keep this JVM alive
-            return t;
-        });
+        ExecutorService cellThread = CellRun.cellThread();
         CellEngine engine = EngineFactory.create(engineClass, workingDirectory);
         report("ready");
         int executionCount = 0;
@@ -108,72 +95,14 @@ public final class NotebookProcess {
         return anyFailed ? 1 : 0;
     }
 
-    /** Runs one cell with the timeout: interrupt first, then stop this JVM if the cell ignores it. */
+    /** Runs one cell with the timeout; a cell that ignores the interrupt ends this JVM with code 3. */
     private boolean runCell(CellEngine engine, ExecutorService cellThread, String code, int count, int index)
             throws IOException {
-        Future<CellResult> running = cellThread.submit(() -> engine.execute(code, recorder));
-        CellResult result;
-        boolean timedOut = false;
-        try {
-            result = running.get(timeoutSeconds, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            timedOut = true;
-            engine.interrupt();
-            try {
-                result = running.get(INTERRUPT_GRACE_SECONDS, TimeUnit.SECONDS);
-            } catch (TimeoutException stillRunning) {
-                recorder.error("CellTimeout", timeoutMessage() + " and did not stop within "
-                        + INTERRUPT_GRACE_SECONDS + " s of an interrupt; the runner stopped it", List.of());
-                notebook.write(output);
-                report("end " + index + " error");
-                exit(3);
-                return false;
-            } catch (InterruptedException | ExecutionException other) {
-                result = null;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            result = null;
-        } catch (ExecutionException e) {
-            recordThrowable("the cell engine crashed", e.getCause());
-            return false;
-        }
-        if (timedOut) {
-            recorder.error("CellTimeout", timeoutMessage() + "; it was interrupted", List.of());
-            return false;
-        }
-        if (result == null) {
-            recorder.error("RunnerError", "the cell did not return a result", List.of());
-            return false;
-        }
-        switch (result.status()) {
-            case OK -> {
-                if (result.executeResult() != null && !result.executeResult().isEmpty()) {
-                    recorder.executeResult(result.executeResult(), count);
-                }
-                return true;
-            }
-            case INTERRUPTED -> {
-                recorder.error("Interrupted", "the cell was interrupted", List.of());
-                return false;
-            }
-            default -> {
-                CellEngine.CellError err = result.error();
-                if (err == null) recorder.error("Error", "the cell failed", List.of());
-                else recorder.error(err.ename(), err.evalue(), err.traceback());
-                return false;
-            }
-        }
-    }
-
-    private String timeoutMessage() {
-        return "the cell ran longer than " + timeoutSeconds + " s (set LAB_CELL_TIMEOUT or --timeout to allow more)";
-    }
-
-    private void recordThrowable(String what, Throwable t) {
-        StringWriter trace = new StringWriter();
-        t.printStackTrace(new PrintWriter(trace));
-        recorder.error(t.getClass().getSimpleName(), what + ": " + t.getMessage(), List.of(trace.toString().split("\n")));
+        return CellRun.run(engine, cellThread, code, count, recorder, timeoutSeconds, () -> {
+            notebook.write(output);
+            report("end " + index + " error");
+            exit(3);
+        });
     }
 
     /** A cell called System.exit (or the JVM was told to stop): keep what the cell printed and say why. */
@@ -191,28 +120,12 @@ public final class NotebookProcess {
     }
 
     private void closeQuietly(CellEngine engine, ExecutorService cellThread) {
-        // close() stops servers the cells started; bounded, as a misbehaving cell may block it
-        Future<?> closing = cellThread.submit(engine::close);
-        try {
-            closing.get(60, TimeUnit.SECONDS);
-        } catch (Exception ignored) {
-            // leftovers are the library's to reap; the notebook itself passed
-        }
+        CellRun.closeQuietly(engine, cellThread);
     }
 
     private void exit(int code) {
         exitingOnPurpose = true;
-        Thread halt = new Thread(() -> {
-            try {
-                Thread.sleep(30_000);
-            } catch (InterruptedException ignored) {
-                return;
-            }
-            Runtime.getRuntime().halt(code); // a shutdown hook hung: stop anyway
-        }, "exit-watchdog");
-        halt.setDaemon(true);
-        halt.start();
-        System.exit(code);
+        CellRun.exit(code);
     }
 
     private void report(String line) throws IOException {

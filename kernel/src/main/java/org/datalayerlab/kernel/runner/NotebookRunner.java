@@ -65,11 +65,12 @@ public final class NotebookRunner {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.add("-Djava.awt.headless=true");
-        // The same JIT as the installed kernel (C1 only: quicker start and cell compiles), so a
-        // notebook measures the same headless as in JupyterLab; LAB_JAVA_OPTS replaces it.
+        // The JVM's normal JIT, as the installed kernel uses, so a notebook measures the same headless
+        // as in JupyterLab; LAB_JAVA_OPTS adds flags (e.g. -XX:TieredStopAtLevel=1 for C1 only).
         String opts = System.getenv("LAB_JAVA_OPTS");
-        if (opts == null || opts.isBlank()) opts = "-XX:TieredStopAtLevel=1";
-        cmd.addAll(List.of(opts.trim().split("\\s+")));
+        if (opts != null && !opts.isBlank()) {
+            cmd.addAll(List.of(opts.trim().split("\\s+")));
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         return cmd;
@@ -286,7 +287,11 @@ public final class NotebookRunner {
 
     private static void addError(Notebook nb, int cellIndex, String reason) {
         if (cellIndex < 0 || cellIndex >= nb.cellCount()) return;
-        JsonObject cell = nb.cell(cellIndex);
+        addRunnerError(nb.cell(cellIndex), reason);
+    }
+
+    /** Adds a "RunnerError" output (the run ended in this cell, for this reason) to a cell. */
+    public static void addRunnerError(JsonObject cell, String reason) {
         JsonArray outputs = cell.has("outputs") ? cell.getAsJsonArray("outputs") : new JsonArray();
         JsonObject error = new JsonObject();
         error.addProperty("output_type", "error");
@@ -297,7 +302,8 @@ public final class NotebookRunner {
         cell.add("outputs", outputs);
     }
 
-    private static String lastLines(Path log, int n) {
+    /** The last n lines of a log file, joined with " | ", for a one-line message. */
+    public static String lastLines(Path log, int n) {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
             return String.join(" | ", lines.subList(Math.max(0, lines.size() - n), lines.size()));

@@ -27,11 +27,36 @@ final class OutputRecorder implements CellEngine.OutputSink {
     private final Map<String, List<JsonObject>> byDisplayId = new HashMap<>();
     private JsonArray current = new JsonArray();
     private boolean wroteStderr;
+    private boolean clearBeforeNextOutput;
 
     /** Starts collecting into a new cell's outputs array. */
     synchronized void startCell(JsonArray outputs) {
         current = outputs;
         wroteStderr = false;
+        clearBeforeNextOutput = false;
+    }
+
+    /** As nbclient stores clear_output: the cell's outputs go now, or (wait) when the next one comes. */
+    @Override
+    public synchronized void clearOutput(boolean wait) {
+        if (wait) {
+            clearBeforeNextOutput = true;
+        } else {
+            clearNow();
+        }
+    }
+
+    private void clearNow() {
+        clearBeforeNextOutput = false;
+        while (!current.isEmpty()) {
+            current.remove(current.size() - 1);
+        }
+    }
+
+    private void beforeOutput() {
+        if (clearBeforeNextOutput) {
+            clearNow();
+        }
     }
 
     synchronized boolean wroteStderr() {
@@ -51,6 +76,7 @@ final class OutputRecorder implements CellEngine.OutputSink {
 
     private void stream(String name, String text) {
         if (text == null || text.isEmpty()) return;
+        beforeOutput();
         if (!current.isEmpty()) {
             JsonObject last = current.get(current.size() - 1).getAsJsonObject();
             if ("stream".equals(Notebook.stringOr(last, "output_type", ""))
@@ -76,6 +102,7 @@ final class OutputRecorder implements CellEngine.OutputSink {
             }
             return;
         }
+        beforeOutput();
         JsonObject out = new JsonObject();
         out.addProperty("output_type", "display_data");
         out.add("data", data);
@@ -85,6 +112,7 @@ final class OutputRecorder implements CellEngine.OutputSink {
     }
 
     synchronized void executeResult(Map<String, Object> mimeBundle, int executionCount) {
+        beforeOutput();
         JsonObject out = new JsonObject();
         out.addProperty("output_type", "execute_result");
         out.addProperty("execution_count", executionCount);
@@ -94,6 +122,7 @@ final class OutputRecorder implements CellEngine.OutputSink {
     }
 
     synchronized void error(String ename, String evalue, List<String> traceback) {
+        beforeOutput();
         JsonObject out = new JsonObject();
         out.addProperty("output_type", "error");
         out.addProperty("ename", ename == null ? "Error" : ename);

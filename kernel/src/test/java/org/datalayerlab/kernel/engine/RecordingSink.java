@@ -11,6 +11,13 @@ final class RecordingSink implements CellEngine.OutputSink {
     final List<Map<String, Object>> displays = new ArrayList<>();
     final List<String> displayIds = new ArrayList<>();
     final List<Boolean> updates = new ArrayList<>();
+    final List<Boolean> clears = new ArrayList<>();
+    boolean live; // as a Jupyter front end (true) or the headless runner (false)
+
+    @Override
+    public boolean live() {
+        return live;
+    }
 
     @Override
     public void stdout(String text) {
@@ -27,5 +34,10 @@ final class RecordingSink implements CellEngine.OutputSink {
         displays.add(mimeBundle);
         displayIds.add(displayId);
         updates.add(update);
+    }
+
+    @Override
+    public synchronized void clearOutput(boolean wait) {
+        clears.add(wait);
     }
 }

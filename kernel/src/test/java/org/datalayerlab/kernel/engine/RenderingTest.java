@@ -97,4 +97,57 @@ class RenderingTest {
         Map<String, Object> bundle = result("render(\"<i>x</i>\", \"text/plain\")");
         assertEquals(Map.of("text/plain", "<i>x</i>"), bundle);
     }
+
+    @Test
+    void aStringRendersAsAnyRequestedType() {
+        RecordingSink sink = new RecordingSink();
+        CellEngine.CellResult r = engine.execute("display(\"<b>x</b>\", \"text/html\");\n"
+                + "display(\"# t\", \"text/markdown\", \"text/plain\");", sink);
+        assertEquals(CellEngine.CellResult.Status.OK, r.status(), () -> String.valueOf(r.error()));
+        assertEquals(Map.of("text/html", "<b>x</b>"), sink.displays.get(0));
+        assertEquals(Map.of("text/markdown", "# t", "text/plain", "# t"), sink.displays.get(1));
+    }
+
+    @Test
+    void anUnsupportedRequestedTypeIsLeftOut() throws Exception {
+        Map<String, Object> bundle = result("var img = new java.awt.image.BufferedImage(4, 4, java.awt.image.BufferedImage.TYPE_INT_RGB);\n"
+                + "render(img, \"application/pdf\", \"image/*\")");
+        assertEquals(java.util.Set.of("image/png"), bundle.keySet());
+        decodePng(bundle.get("image/png"));
+    }
+
+    @Test
+    void aHandMadeDisplayDataShowsAsItsData() {
+        Map<String, Object> bundle = result("var d = new org.dflib.jjava.jupyter.kernel.display.DisplayData(\"plain\");\n"
+                + "d.putHTML(\"<p>html</p>\");\nd");
+        assertEquals(Map.of("text/plain", "plain", "text/html", "<p>html</p>"), bundle);
+    }
+
+    @Test
+    void aLiveLineShowsAndUpdatesOnlyWhereAFrontEndWatches() {
+        String cell = "var id = org.datalayerlab.kernel.display.Live.show(\"1 of 2\");\n"
+                + "org.datalayerlab.kernel.display.Live.update(id, \"2 of 2\");\nid == null";
+        RecordingSink watched = new RecordingSink();
+        watched.live = true;
+        CellEngine.CellResult r = engine.execute(cell, watched);
+        assertEquals(Map.of("text/plain", "false"), r.executeResult());
+        assertEquals(java.util.List.of(Map.of("text/plain", "1 of 2"), Map.of("text/plain", "2 of 2")), watched.displays);
+        assertEquals(watched.displayIds.get(0), watched.displayIds.get(1));
+        assertEquals(java.util.List.of(false, true), watched.updates);
+
+        RecordingSink headless = new RecordingSink();
+        r = engine.execute(cell, headless);
+        assertEquals(Map.of("text/plain", "true"), r.executeResult());
+        assertTrue(headless.displays.isEmpty());
+        assertEquals("", headless.err.toString());
+    }
+
+    @Test
+    void clearOutputReachesTheSink() {
+        RecordingSink sink = new RecordingSink();
+        CellEngine.CellResult r = engine.execute("System.out.println(\"a\"); clearOutput(true); clearOutput();", sink);
+        assertEquals(CellEngine.CellResult.Status.OK, r.status(), () -> String.valueOf(r.error()));
+        assertEquals(java.util.List.of(true, false), sink.clears);
+        assertEquals("a\n", sink.out.toString());
+    }
 }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,23 +27,34 @@ class GradeBadInputTest {
         hw = new Homework(home);
     }
 
+    /** Refused before anything ran: a usage error, no grades written. */
     private void assertRefused(Homework.Cli cli, String... expected) {
         assertTrue(cli.exit() != 0, "exit code " + cli.exit());
         for (String e : expected) assertTrue(cli.err().contains(e), "'" + e + "' not in: " + cli.err());
         assertFalse(Files.exists(home.resolve("target/grading/grades.csv")), "nothing graded");
     }
 
+    /** A bad file in a batch: its own row with status "refused" and the reason; exit code 1. */
+    private void assertRefusedRow(Homework.Cli cli, String... expected) throws Exception {
+        assertEquals(1, cli.exit(), cli.out() + cli.err());
+        for (String e : expected) assertTrue(cli.err().contains(e), "'" + e + "' not in: " + cli.err());
+        List<String> csv = Files.readAllLines(home.resolve("target/grading/grades.csv"));
+        assertEquals(2, csv.size(), csv.toString());
+        assertTrue(csv.get(1).contains(",,,,refused,"), csv.get(1));
+        for (String e : expected) assertTrue(csv.get(1).contains(e), "'" + e + "' not in: " + csv.get(1));
+    }
+
     @Test
     void aCsvFileIsNotANotebook() throws Exception {
         Path csv = Files.writeString(home.resolve("grades-from-lms.csv"), "student,score\nalice,3\n");
-        assertRefused(hw.lab("grade", csv.toString()), "is not a notebook");
+        assertRefusedRow(hw.lab("grade", csv.toString()), "is not a notebook");
     }
 
     @Test
     void corruptJson() throws Exception {
         Path folder = Files.createDirectories(home.resolve("submitted/alice/hw"));
         Path broken = Files.writeString(folder.resolve("hw-basics.ipynb"), "{\"cells\": [ {\"cell_");
-        assertRefused(hw.lab("grade", broken.toString()), "not valid JSON");
+        assertRefusedRow(hw.lab("grade", broken.toString()), "not valid JSON");
     }
 
     @Test
@@ -53,14 +65,20 @@ class GradeBadInputTest {
             if (meta != null) meta.addProperty("grade_id", "other-" + meta.get("grade_id").getAsString());
         }
         Path submission = hw.submit("alice", other);
-        assertRefused(hw.lab("grade", submission.toString()), "no grade_id in common", "another course");
+        assertRefusedRow(hw.lab("grade", submission.toString()), "no grade_id in common", "another course");
     }
 
     @Test
     void noSourceNotebookForTheSubmission() throws Exception {
+        Notebook other = hw.instructor();
+        for (var c : other.cells()) {
+            JsonObject meta = NbgraderCell.meta(c.getAsJsonObject());
+            if (meta != null) meta.addProperty("grade_id", "other-" + meta.get("grade_id").getAsString());
+        }
         Path submission = home.resolve("alice-homework.ipynb");
-        hw.released().write(submission);
-        assertRefused(hw.lab("grade", submission.toString()), "no instructor notebook", "--source");
+        other.write(submission);
+        assertRefusedRow(hw.lab("grade", submission.toString()), "no instructor notebook", "--source");
+        Sandbox.deleteTree(home.resolve("target/grading"));
         assertRefused(hw.lab("grade", "--source", home.resolve("notebooks/missing.ipynb").toString(),
                 submission.toString()), "no such file");
     }
@@ -70,7 +88,7 @@ class GradeBadInputTest {
         Path plain = Files.writeString(home.resolve("notebooks/plain.ipynb"),
                 "{\"cells\": [], \"metadata\": {}, \"nbformat\": 4, \"nbformat_minor\": 5}");
         Path submission = hw.submit("alice", hw.released());
-        assertRefused(hw.lab("grade", "--source", plain.toString(), submission.toString()),
+        assertRefusedRow(hw.lab("grade", "--source", plain.toString(), submission.toString()),
                 "not an instructor's assignment notebook");
     }
 

@@ -21,6 +21,11 @@ public interface Backend extends AutoCloseable {
     /** A TCP path to {@code target} that a lesson can delay, throttle or cut. */
     NetworkLink link(Postgres target);
 
+    /** What {@link #link} puts on the path, for the line a lab prints when it starts. */
+    default String linkKind() {
+        return "the in-JVM TCP proxy";
+    }
+
     /** Stops every server this backend started and removes its files. */
     @Override
     void close();

@@ -10,7 +10,8 @@ import org.datalayerlab.lab.server.external.ExternalBackend;
 
 /**
  * Which backend a lab uses, and why, from LAB_BACKEND (auto | embedded | containers | external):
- * auto takes containers when a Docker engine answers, else embedded.
+ * auto takes containers when a Docker engine answers and has (or pulls within a minute) the
+ * PostgreSQL image, else embedded; it never waits longer than that.
  *
  * @param backend embedded, containers or external
  * @param reason  one line a learner can read
@@ -31,10 +32,13 @@ public record BackendChoice(String backend, String reason) {
         switch (requested) {
             case "", "auto" -> {
                 DockerProbe.Result d = docker.get();
-                return d.reachable()
-                        ? new BackendChoice("containers", "LAB_BACKEND=auto and a Docker engine answered at " + d.where())
-                        : new BackendChoice("embedded", "LAB_BACKEND=auto and no Docker engine answered ("
-                                + d.where() + "): PostgreSQL 17 runs as local processes");
+                if (d.ready()) {
+                    return new BackendChoice("containers", "LAB_BACKEND=auto, a Docker engine answered at " + d.where()
+                            + " and has " + d.image());
+                }
+                return new BackendChoice("embedded", "LAB_BACKEND=auto and " + (d.reachable()
+                        ? "the Docker engine at " + d.where() + " cannot run the lab's servers: " + d.problem()
+                        : "no Docker engine answered (" + d.where() + ")") + ": PostgreSQL 17 runs as local processes");
             }
             case "embedded" -> {
                 return new BackendChoice("embedded", "LAB_BACKEND=embedded: PostgreSQL 17 runs as local processes");
@@ -46,7 +50,16 @@ public record BackendChoice(String backend, String reason) {
                             + "). Start Docker (or point DOCKER_HOST at it), or use LAB_BACKEND=embedded"
                             + " (or auto) to run PostgreSQL as local processes.");
                 }
-                return new BackendChoice("containers", "LAB_BACKEND=containers and a Docker engine answered at " + d.where());
+                if (!d.ready()) {
+                    throw new LabException("LAB_BACKEND=containers, but the Docker engine at " + d.where()
+                            + " cannot run the lab's servers: " + d.problem() + ". " + (d.imageMissing()
+                            ? "Either get the image: docker pull " + d.image() + " (or build the lab's own with"
+                                    + " containers/build-images and set LAB_POSTGRES_IMAGE=datalayerlab/postgres:17); or use"
+                            : "Either use a Docker Engine running on this machine (Linux, rootful); or use")
+                            + " LAB_BACKEND=embedded to run PostgreSQL as local processes.");
+                }
+                return new BackendChoice("containers", "LAB_BACKEND=containers, a Docker engine answered at " + d.where()
+                        + " and has " + d.image());
             }
             case "external" -> {
                 String urls = config.externalUrls();
@@ -68,7 +81,7 @@ public record BackendChoice(String backend, String reason) {
             case "embedded" -> new EmbeddedBackend();
             case "external" -> ExternalBackend.from(config);
             // loaded only here, so Testcontainers stays untouched (and silent) on other backends
-            case "containers" -> new ContainersBackend();
+            case "containers" -> ContainersBackend.open(config);
             default -> throw new IllegalStateException(backend);
         };
     }

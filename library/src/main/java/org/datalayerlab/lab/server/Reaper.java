@@ -83,6 +83,27 @@ public final class Reaper {
         }
     }
 
+    /** This JVM as "pid-startMillis": it names the JVM's run directory and labels its containers. */
+    public static String jvmId() {
+        ProcessHandle self = ProcessHandle.current();
+        return self.pid() + "-" + startMillis(self);
+    }
+
+    /** Whether the JVM a {@link #jvmId()} names still runs (a reused pid with another start time does not count). */
+    public static boolean jvmAlive(String jvmId) {
+        String[] f = jvmId.trim().split("[-\\s]+");
+        if (f.length < 2) {
+            return false;
+        }
+        try {
+            long start = Long.parseLong(f[1]);
+            Optional<ProcessHandle> p = ProcessHandle.of(Long.parseLong(f[0]));
+            return p.isPresent() && p.get().isAlive() && Math.abs(startMillis(p.get()) - start) < 2_000;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     private static long startMillis(ProcessHandle p) {
         return p.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
     }
@@ -116,22 +137,9 @@ public final class Reaper {
 
     /** The owner is alive if a process with that pid exists and started at the recorded time (pids are reused). */
     private static boolean ownerAlive(Path dir) {
-        String[] owner = Files2.read(dir.resolve("owner")).trim().split("\\s+");
-        if (owner.length < 2) {
-            // being created right now by another JVM, or broken: judge by the directory name
-            owner = dir.getFileName().toString().split("-");
-            if (owner.length < 2) {
-                return false;
-            }
-        }
-        try {
-            long pid = Long.parseLong(owner[0]);
-            long start = Long.parseLong(owner[1]);
-            Optional<ProcessHandle> p = ProcessHandle.of(pid);
-            return p.isPresent() && p.get().isAlive() && Math.abs(startMillis(p.get()) - start) < 2_000;
-        } catch (NumberFormatException e) {
-            return false;
-        }
+        String owner = Files2.read(dir.resolve("owner")).trim();
+        // an empty owner file is being written right now by another JVM (or is broken): judge by the directory name
+        return jvmAlive(owner.contains(" ") ? owner : dir.getFileName().toString());
     }
 
     /** SIGKILLs every postgres process recorded in a postmaster.pid under {@code dir}, with its children. */
@@ -171,19 +179,28 @@ public final class Reaper {
                 "done",
                 "if [ -n \"$pids\" ]; then kill -QUIT $pids 2>/dev/null; sleep 1; kill -KILL $pids 2>/dev/null; fi",
                 "rm -rf \"$fast\" \"$dir\"");
-        List<String> command = new java.util.ArrayList<>();
+        startDetached(List.of("/bin/sh", "-c", script, "lab-watchdog", Long.toString(jvmPid), dir.toString(), fast.toString()),
+                "the lab's watchdog process (/bin/sh)");
+    }
+
+    /**
+     * Starts a watchdog-like process in its own session (setsid, where there is one), so that a signal
+     * to the JVM's process group does not take it along; no input, output discarded.
+     */
+    public static void startDetached(List<String> command, String what) {
+        List<String> full = new java.util.ArrayList<>();
         if (new File("/usr/bin/setsid").canExecute()) {
-            command.add("/usr/bin/setsid");
+            full.add("/usr/bin/setsid");
         }
-        command.addAll(List.of("/bin/sh", "-c", script, "lab-watchdog", Long.toString(jvmPid), dir.toString(), fast.toString()));
+        full.addAll(command);
         try {
-            new ProcessBuilder(command)
+            new ProcessBuilder(full)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
         } catch (IOException e) {
-            throw new LabException("could not start the lab's watchdog process (/bin/sh): " + e.getMessage(), e);
+            throw new LabException("could not start " + what + ": " + e.getMessage(), e);
         }
     }
 }

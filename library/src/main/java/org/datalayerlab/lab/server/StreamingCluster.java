@@ -10,6 +10,7 @@ import org.datalayerlab.lab.LabException;
 import org.datalayerlab.lab.Postgres;
 import org.datalayerlab.lab.Settings;
 import org.datalayerlab.lab.Wait;
+import org.datalayerlab.lab.net.NetworkLink;
 
 /**
  * A primary and streaming replicas, the same on every backend that controls its servers: replicas
@@ -49,6 +50,12 @@ public abstract class StreamingCluster<S extends JdbcServer> implements Cluster 
 
     /** Points {@code standby} at {@code upstream}, or at nothing when null (it was promoted); reloads it if it runs. */
     protected abstract void pointAt(S standby, S upstream);
+
+    /** A new network link to {@code upstream} (the backend's: Lab.link makes the same). */
+    protected abstract NetworkLink linkTo(S upstream);
+
+    /** Points {@code standby} at {@code upstream} reached through {@code link}; reloads it. */
+    protected abstract void pointThrough(S standby, S upstream, NetworkLink link);
 
     /** How a standby reaches {@code upstream}, for error messages. */
     protected String whereReached(S upstream) {
@@ -161,6 +168,24 @@ public abstract class StreamingCluster<S extends JdbcServer> implements Cluster 
     }
 
     /** Waits until the primary sees {@code replicaName} streaming (pg_stat_replication). */
+    /** See {@link Cluster#replicationLink}: a link to the primary, and the replica's primary_conninfo re-pointed through it. */
+    @Override
+    public synchronized NetworkLink replicationLink(Postgres target) {
+        S replica = replicaOf(target, "replicationLink");
+        S primary = currentPrimary();
+        if (!replica.isRunning() || !primary.isRunning()) {
+            throw new LabException("replicationLink(" + replica.name() + "): start the primary and the replica first");
+        }
+        NetworkLink link = linkTo(primary);
+        // a reload with a new primary_conninfo makes the standby reconnect (PostgreSQL 13 and later)
+        pointThrough(replica, primary, link);
+        String sql = "select count(*) from pg_stat_wal_receiver where status = 'streaming' and sender_port = " + link.port();
+        Wait.upTo(STREAMING_TIMEOUT).every(Duration.ofMillis(5)).until(() -> replica.queryLong(sql) > 0,
+                () -> replica.name() + " did not start streaming through port " + link.port());
+        awaitStreaming(replica.name());
+        return link;
+    }
+
     protected void awaitStreaming(String replicaName) {
         S upstream = currentPrimary();
         String sql = "select count(*) from pg_stat_replication where application_name = '" + replicaName

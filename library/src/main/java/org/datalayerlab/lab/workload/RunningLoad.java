@@ -3,6 +3,7 @@ package org.datalayerlab.lab.workload;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.datalayerlab.lab.measure.Interval;
+import org.datalayerlab.lab.measure.LiveLine;
 import org.datalayerlab.lab.measure.Marker;
 import org.datalayerlab.lab.measure.Result;
 
@@ -56,6 +57,14 @@ public final class RunningLoad implements AutoCloseable {
     private long sliceStartNanos;
     private Histogram recycled;
     private Result result;
+    private LiveLine progress;       // shown once a run has lasted PROGRESS_AFTER_NANOS
+    private long progressShownNanos;
+    private long operationsSoFar;
+    private long errorsSoFar;
+
+    /** A run longer than this shows a progress line in JupyterLab, updated at most twice a second. */
+    static final long PROGRESS_AFTER_NANOS = 2_000_000_000L;
+    private static final long PROGRESS_EVERY_NANOS = 500_000_000L;
 
     RunningLoad(Workload workload, String label, String mode, double opsPerSecond, int threadCount,
                 Duration duration, long operations, Duration warmup, Duration interval, long seed) {
@@ -272,6 +281,22 @@ public final class RunningLoad implements AutoCloseable {
                 count == 0 ? Double.NaN : h.getValueAtPercentile(99) / 1e6,
                 count == 0 ? Double.NaN : h.getMaxValue() / 1e6));
         sliceStartNanos = now;
+        operationsSoFar += count;
+        errorsSoFar += timeline.get(timeline.size() - 1).errors();
+        if (now - startNanos >= PROGRESS_AFTER_NANOS && now - progressShownNanos >= PROGRESS_EVERY_NANOS) {
+            String text = progressText("running");
+            if (progress == null) {
+                progress = LiveLine.show(text);
+            } else {
+                progress.update(text);
+            }
+            progressShownNanos = now;
+        }
+    }
+
+    private String progressText(String state) {
+        return String.format("%s (%s): %s, %.1f s, %,d operations, %,d errors", label, mode, state,
+                elapsedSeconds(), operationsSoFar, errorsSoFar);
     }
 
     private synchronized Result finish() {
@@ -280,6 +305,9 @@ public final class RunningLoad implements AutoCloseable {
         }
         slicer.shutdownNow();
         closeSlice();
+        if (progress != null) {
+            progress.update(progressText(stopping.get() ? "stopped" : "done"));
+        }
         long stopNanos = System.nanoTime();
 
         Histogram total = new Histogram(3);

@@ -37,12 +37,24 @@ class InJvmLinkRaceTest {
      */
     @Test
     void aSeededLinkRepeatsItsDelaysUnderConcurrentTraffic() throws Exception {
-        List<Double> alone = roundTrips(7, false);
-        List<Double> busy = roundTrips(7, true);
+        List<Double> alone = fastestOfTwo(roundTrips(7, false), roundTrips(7, false));
+        List<Double> busy = fastestOfTwo(roundTrips(7, true), roundTrips(7, true));
         for (int i = 0; i < alone.size(); i++) {
             assertTrue(Math.abs(alone.get(i) - busy.get(i)) < 60, "round trip " + (i + 1) + " differs with traffic on"
                     + " another connection: alone " + alone + " ms, busy " + busy + " ms");
         }
+    }
+
+    /**
+     * Each round trip's faster value of two runs: a busy CPU only adds to a round trip (seen: 70 ms
+     * at load 30), while the seed fixes what the link adds, so the faster of two shows the link.
+     */
+    private static List<Double> fastestOfTwo(List<Double> a, List<Double> b) {
+        List<Double> fastest = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            fastest.add(Math.min(a.get(i), b.get(i)));
+        }
+        return fastest;
     }
 
     private List<Double> roundTrips(long seed, boolean otherTraffic) throws Exception {

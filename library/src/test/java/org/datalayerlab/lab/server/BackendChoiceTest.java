@@ -14,6 +14,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.datalayerlab.lab.LabException;
 import org.junit.jupiter.api.Test;
@@ -72,27 +73,118 @@ class BackendChoiceTest {
         assertFalse(DockerProbe.probe(Map.of("DOCKER_HOST", "unix:///nonexistent/docker.sock")).reachable());
     }
 
-    /** A Unix socket that answers /_ping like a Docker engine counts as one. */
-    @Test
-    void probeRecognisesAnEngineThatAnswersPing(@TempDir Path dir) throws Exception {
-        Path socket = dir.resolve("docker.sock");
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+    /**
+     * A stand-in Docker engine on a Unix socket: answers each request with what {@code answer}
+     * gives for "METHOD path" (status and body), or never, when it gives null (a registry out of reach).
+     */
+    static final class FakeEngine implements AutoCloseable {
+        final String dockerHost;
+        final java.util.List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final ServerSocketChannel server;
+
+        FakeEngine(Path socket, java.util.function.Function<String, String[]> answer) throws Exception {
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));
+            dockerHost = "unix://" + socket;
             Thread engine = new Thread(() -> {
-                try (SocketChannel c = server.accept()) {
-                    c.read(ByteBuffer.allocate(256));
-                    c.write(ByteBuffer.wrap("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK".getBytes(StandardCharsets.US_ASCII)));
-                } catch (Exception ignored) {
-                    // test ends
+                while (server.isOpen()) {
+                    try {
+                        SocketChannel c = server.accept();
+                        ByteBuffer in = ByteBuffer.allocate(4096);
+                        c.read(in);
+                        String line = new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII).split(" HTTP/")[0];
+                        requests.add(line);
+                        String[] a = answer.apply(line);
+                        if (a == null) {
+                            continue; // keeps the connection open and silent
+                        }
+                        c.write(ByteBuffer.wrap(("HTTP/1.0 " + a[0] + " X\r\n\r\n" + a[1]).getBytes(StandardCharsets.UTF_8)));
+                        c.close();
+                    } catch (Exception e) {
+                        return;
+                    }
                 }
             });
+            engine.setDaemon(true);
             engine.start();
-            DockerProbe.Result r = DockerProbe.probe(Map.of("DOCKER_HOST", "unix://" + socket));
-            engine.join(5_000);
-            assertTrue(r.reachable(), r.where());
-            assertEquals("containers", BackendChoice.decide(Map.of("DOCKER_HOST", "unix://" + socket), () -> r).backend());
         }
-        assertFalse(Files.exists(dir.resolve("nothing")));
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+        }
+    }
+
+    /** A Unix socket that answers /_ping like a Docker engine, and has the image, counts as one ready for containers. */
+    @Test
+    void probeRecognisesAnEngineWithTheImage(@TempDir Path dir) throws Exception {
+        try (FakeEngine engine = new FakeEngine(dir.resolve("docker.sock"), r -> new String[] {"200", "OK"})) {
+            Map<String, String> env = Map.of("DOCKER_HOST", engine.dockerHost, "LAB_POSTGRES_IMAGE", "datalayerlab/postgres:17");
+            DockerProbe.Result r = DockerProbe.probe(env);
+            assertTrue(r.ready(), r.toString());
+            assertEquals(List.of("GET /_ping", "GET /info", "GET /images/datalayerlab/postgres:17/json"), engine.requests);
+            BackendChoice auto = BackendChoice.decide(env, () -> r);
+            assertEquals("containers", auto.backend());
+            assertTrue(auto.reason().contains("has datalayerlab/postgres:17"), auto.reason());
+        }
+    }
+
+    /** No image and no registry: auto says why it takes embedded; explicit containers names the image and both ways out. */
+    @Test
+    void engineWithoutTheImageAndNoRegistry(@TempDir Path dir) throws Exception {
+        try (FakeEngine engine = new FakeEngine(dir.resolve("docker.sock"), r -> r.startsWith("GET /_ping") ? new String[] {"200", "OK"}
+                : r.startsWith("POST /images/create") ? new String[] {"500", "{\"message\":\"Get \\\"https://registry/v2/\\\": no such host\"}"}
+                : new String[] {"404", "{\"message\":\"No such image: postgres:17\"}"})) {
+            Map<String, String> env = Map.of("DOCKER_HOST", engine.dockerHost);
+            DockerProbe.Result r = DockerProbe.probe(env);
+            assertTrue(r.reachable() && !r.ready(), r.toString());
+            assertEquals("postgres:17", r.image());
+            assertTrue(r.problem().contains("no such host"), r.problem());
+            assertTrue(engine.requests.contains("POST /images/create?fromImage=postgres%3A17"), engine.requests.toString());
+
+            BackendChoice auto = BackendChoice.decide(env, () -> r);
+            assertEquals("embedded", auto.backend());
+            assertTrue(auto.reason().contains("postgres:17 is not on the engine and could not be pulled within 60 s"), auto.reason());
+            assertFalse(auto.reason().contains("\n"), "one line");
+
+            Map<String, String> explicit = Map.of("DOCKER_HOST", engine.dockerHost, "LAB_BACKEND", "containers");
+            LabException e = assertThrows(LabException.class, () -> BackendChoice.decide(explicit, () -> r));
+            assertTrue(e.getMessage().contains("docker pull postgres:17"), e.getMessage());
+            assertTrue(e.getMessage().contains("containers/build-images"), e.getMessage());
+            assertTrue(e.getMessage().contains("LAB_BACKEND=embedded"), e.getMessage());
+        }
+    }
+
+    /** Docker Desktop's containers do not share this machine's loopback: auto takes embedded and says why. */
+    @Test
+    void dockerDesktopIsNotUsed(@TempDir Path dir) throws Exception {
+        try (FakeEngine engine = new FakeEngine(dir.resolve("docker.sock"), r -> r.startsWith("GET /info")
+                ? new String[] {"200", "{\"ID\":\"x\",\"OperatingSystem\":\"Docker Desktop\",\"OSType\":\"linux\"}"}
+                : new String[] {"200", "OK"})) {
+            Map<String, String> env = Map.of("DOCKER_HOST", engine.dockerHost);
+            DockerProbe.Result r = DockerProbe.probe(env);
+            assertFalse(r.ready());
+            assertFalse(r.imageMissing());
+            BackendChoice auto = BackendChoice.decide(env, () -> r);
+            assertEquals("embedded", auto.backend());
+            assertTrue(auto.reason().contains("Docker Desktop runs containers in a VM"), auto.reason());
+            LabException e = assertThrows(LabException.class,
+                    () -> BackendChoice.decide(Map.of("LAB_BACKEND", "containers"), () -> r));
+            assertTrue(e.getMessage().contains("LAB_BACKEND=embedded") && !e.getMessage().contains("docker pull"), e.getMessage());
+        }
+    }
+
+    /** A pull that never finishes (a registry that does not answer) is given up at the budget. */
+    @Test
+    void aHangingPullIsCutAtTheBudget(@TempDir Path dir) throws Exception {
+        try (FakeEngine engine = new FakeEngine(dir.resolve("docker.sock"), r -> r.startsWith("POST") ? null
+                : r.startsWith("GET /_ping") ? new String[] {"200", "OK"} : new String[] {"404", "{}"})) {
+            long t0 = System.nanoTime();
+            String problem = ContainerImages.ensure(engine.dockerHost, "postgres:17", java.time.Duration.ofSeconds(1));
+            long took = System.nanoTime() - t0;
+            assertTrue(problem.contains("within 1 s"), problem);
+            assertTrue(took < 5_000_000_000L, "gave up after " + took / 1e9 + " s");
+        }
     }
 
     @Test

@@ -1,13 +1,7 @@
 package org.datalayerlab.lab.server.containers;
 
-import com.github.dockerjava.api.command.CreateContainerCmd;
-import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.PortBinding;
-import com.github.dockerjava.api.model.Ports;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.datalayerlab.lab.Settings;
 import org.datalayerlab.lab.server.Loopback;
 
@@ -21,11 +15,14 @@ import org.datalayerlab.lab.server.Loopback;
  * backend), which ends by including {@link #REPLICATION_CONF}, a file outside the data directory
  * holding a standby's primary_conninfo and slot. Re-pointing a standby rewrites that file, even
  * while the container is stopped, and a base backup never copies it.
+ *
+ * <p>Where servers listen: every container runs on the host's network and its PostgreSQL listens
+ * on 127.0.0.1 only, at a port the lab picks (given on the command line, so neither a base backup
+ * nor ALTER SYSTEM changes it). So replicas, links and clients all meet on this machine's loopback,
+ * as on the embedded backend, and nothing is reachable from another machine.
  */
 final class ContainerCommands {
 
-    static final String IMAGE = "postgres:17";
-    static final int PG_PORT = 5432;
     static final String SUPERUSER = "postgres";
     static final String REPLICATION_USER = "replicator";
     static final String REPLICATION_CONF = "/etc/lab/replication.conf";
@@ -57,11 +54,6 @@ final class ContainerCommands {
         return b.toString();
     }
 
-    /** The Docker network alias of a server: unique within a lab ("pg1", "cluster1-replica2"). */
-    static String alias(String clusterName, String serverName) {
-        return clusterName == null ? serverName : clusterName + "-" + serverName;
-    }
-
     /** Settings written into a new server's postgresql.conf: replication defaults, then the lesson's. */
     static Settings serverSettings(Settings lesson) {
         return REPLICATION_DEFAULTS.with(lesson);
@@ -82,15 +74,27 @@ final class ContainerCommands {
                 + "# a standby's upstream; absent on a primary\n"
                 + "include_if_exists '" + REPLICATION_CONF + "'\n"
                 + HEREDOC_END + "\n"
-                + "cat >> \"$PGDATA/pg_hba.conf\" <<'" + HEREDOC_END + "'\n"
-                + "# Data Layer Lab: streaming replicas log in with a password\n"
-                + pgHbaReplicationLine() + "\n"
+                + "cat > \"$PGDATA/pg_hba.conf\" <<'" + HEREDOC_END + "'\n"
+                + pgHba()
                 + HEREDOC_END + "\n";
     }
 
-    /** Replication connections from any container of the lab's network, SCRAM password required. */
-    static String pgHbaReplicationLine() {
-        return "host replication " + REPLICATION_USER + " all scram-sha-256";
+    /**
+     * The whole pg_hba.conf: every TCP login needs a password, since the server listens on this
+     * machine's loopback, which every local user reaches (the images' own files trust 127.0.0.1).
+     * The Unix socket stays inside the container, as the images have it.
+     */
+    static String pgHba() {
+        return "# Data Layer Lab: a password for every TCP login; the Unix socket is inside the container\n"
+                + "local all all trust\n"
+                + "host all all 127.0.0.1/32 scram-sha-256\n"
+                + "host all all ::1/128 scram-sha-256\n"
+                + "host replication " + REPLICATION_USER + " 127.0.0.1/32 scram-sha-256\n";
+    }
+
+    /** The server's command: the image's postgres, on its own port of 127.0.0.1. */
+    static List<String> serverCommand(int port) {
+        return List.of("postgres", "-c", "port=" + port, "-c", "listen_addresses=" + LOOPBACK);
     }
 
     /** Run on a cluster's primary once it is up; replicas and promoted replicas inherit the role. */
@@ -98,20 +102,20 @@ final class ContainerCommands {
         return "create role " + REPLICATION_USER + " with replication login password '" + password + "'";
     }
 
-    /** How a standby (or a base backup, without an application_name) reaches its upstream on the lab's network. */
-    static String conninfo(String upstreamAlias, String password, String applicationName) {
-        return "host=" + upstreamAlias + " port=" + PG_PORT + " user=" + REPLICATION_USER + " password=" + password
+    /** How a standby (or a base backup, without an application_name) reaches its upstream (or a link to it). */
+    static String conninfo(String host, int port, String password, String applicationName) {
+        return "host=" + host + " port=" + port + " user=" + REPLICATION_USER + " password=" + password
                 + (applicationName == null ? "" : " application_name=" + applicationName);
     }
 
     /**
-     * The content of {@link #REPLICATION_CONF} for a standby of {@code upstreamAlias}: its
+     * The content of {@link #REPLICATION_CONF} for a standby reaching its upstream at {@code host:port}: its
      * application_name is the replica's name, so synchronous_standby_names "FIRST k (replica1, ...)"
      * and "ANY k (*)" mean the same as on the embedded backend.
      */
-    static String replicationConf(String upstreamAlias, String password, String replicaName) {
+    static String replicationConf(String host, int port, String password, String replicaName) {
         return "# written by Data Layer Lab: where this standby streams from\n"
-                + "primary_conninfo = " + Settings.quote(conninfo(upstreamAlias, password, replicaName)) + "\n"
+                + "primary_conninfo = " + Settings.quote(conninfo(host, port, password, replicaName)) + "\n"
                 + "primary_slot_name = " + Settings.quote(replicaName) + "\n";
     }
 
@@ -126,12 +130,12 @@ final class ContainerCommands {
      * append the replica's own settings. At every start, hand over to the image's entrypoint,
      * which runs postgres as PID 1 (so docker stop and kill reach the postmaster).
      */
-    static String replicaScript(String upstreamAlias, String password, String replicaName, Settings replicaSettings) {
+    static String replicaScript(int upstreamPort, String password, String replicaName, Settings replicaSettings, int port) {
         return "#!/usr/bin/env bash\n"
-                + "# Data Layer Lab: " + replicaName + ", a streaming replica of " + upstreamAlias + "\n"
+                + "# Data Layer Lab: " + replicaName + ", a streaming replica of the server at port " + upstreamPort + "\n"
                 + "set -euo pipefail\n"
                 + "if [ ! -s \"$PGDATA/PG_VERSION\" ]; then\n"
-                + "  gosu postgres pg_basebackup -d " + shellQuote(conninfo(upstreamAlias, password, null))
+                + "  gosu postgres pg_basebackup -d " + shellQuote(conninfo(LOOPBACK, upstreamPort, password, null))
                 + " -D \"$PGDATA\" -X stream -S " + shellQuote(replicaName) + " --checkpoint=fast --no-password\n"
                 + "  gosu postgres touch \"$PGDATA/standby.signal\"\n"
                 + "  gosu postgres tee -a \"$PGDATA/postgresql.conf\" > /dev/null <<'" + HEREDOC_END + "'\n"
@@ -139,7 +143,7 @@ final class ContainerCommands {
                 + configLines(replicaSettings)
                 + HEREDOC_END + "\n"
                 + "fi\n"
-                + "exec docker-entrypoint.sh postgres\n";
+                + "exec docker-entrypoint.sh " + String.join(" ", serverCommand(port)) + "\n";
     }
 
     /** postgresql.conf lines; refuses values that could end the here-document or the line. */
@@ -156,26 +160,6 @@ final class ContainerCommands {
     /** One word for bash, whatever it holds. */
     static String shellQuote(String s) {
         return "'" + s.replace("'", "'\"'\"'") + "'";
-    }
-
-    /**
-     * Port bindings that publish each exposed port on 127.0.0.1 only (Docker's default is every
-     * interface): to the given host port where one is fixed, else to one Docker picks.
-     */
-    static List<PortBinding> loopbackBindings(ExposedPort[] exposed, Map<Integer, Integer> fixedHostPorts) {
-        List<PortBinding> bindings = new ArrayList<>();
-        for (ExposedPort p : exposed) {
-            Integer host = fixedHostPorts.get(p.getPort());
-            bindings.add(new PortBinding(host == null ? Ports.Binding.bindIp(LOOPBACK)
-                    : Ports.Binding.bindIpAndPort(LOOPBACK, host), p));
-        }
-        return bindings;
-    }
-
-    /** Applies {@link #loopbackBindings} to a container about to be created (a Testcontainers create-command modifier). */
-    static void bindToLoopback(CreateContainerCmd cmd, Map<Integer, Integer> fixedHostPorts) {
-        ExposedPort[] exposed = cmd.getExposedPorts() == null ? new ExposedPort[0] : cmd.getExposedPorts();
-        cmd.getHostConfig().withPortBindings(loopbackBindings(exposed, fixedHostPorts));
     }
 
     /** The last {@code n} lines of a container's log, for error messages. */

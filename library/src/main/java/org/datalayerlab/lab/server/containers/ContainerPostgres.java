@@ -14,8 +14,8 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.images.builder.Transferable;
 
 /**
- * A PostgreSQL server in a Docker container, published on 127.0.0.1 at a host port fixed for its
- * life (so its JDBC URL survives stop and start). The life cycle acts on the container, whose
+ * A PostgreSQL server in a Docker container on the host network, listening on 127.0.0.1 at a
+ * port fixed for its life (so its JDBC URL survives stop and start). The life cycle acts on the container, whose
  * PID 1 is the postmaster: stop is the image's stop signal (SIGINT, a fast shutdown), kill9 is
  * SIGKILL to the container, and start starts the same container again, data and all.
  */
@@ -25,22 +25,15 @@ final class ContainerPostgres extends JdbcServer {
     private static final int STOP_TIMEOUT_SECONDS = 60;
 
     private final String name;
-    private final String alias;
     private final int hostPort;
     private final String password;
     final GenericContainer<?> container;
 
-    ContainerPostgres(String name, String alias, int hostPort, String password, GenericContainer<?> container) {
+    ContainerPostgres(String name, int hostPort, String password, GenericContainer<?> container) {
         this.name = name;
-        this.alias = alias;
         this.hostPort = hostPort;
         this.password = password;
         this.container = container;
-    }
-
-    /** Its name on the lab's Docker network (what replicas and Toxiproxy connect to). */
-    String alias() {
-        return alias;
     }
 
     @Override

@@ -106,19 +106,12 @@ final class EmbeddedCluster extends StreamingCluster<LocalPostgres> {
     }
 
     @Override
-    public synchronized NetworkLink replicationLink(Postgres target) {
-        LocalPostgres replica = replicaOf(target, "replicationLink");
-        LocalPostgres primary = currentPrimary();
-        if (!replica.isRunning() || !primary.isRunning()) {
-            throw new LabException("replicationLink(" + replica.name() + "): start the primary and the replica first");
-        }
-        NetworkLink link = backend.link(primary);
-        // a reload with a new primary_conninfo makes the standby reconnect (PostgreSQL 13 and later)
-        replica.replaceReplicationLines(replicationLines(primary, link.host(), link.port(), replica.name()));
-        String sql = "select count(*) from pg_stat_wal_receiver where status = 'streaming' and sender_port = " + link.port();
-        Wait.upTo(STREAMING_TIMEOUT).every(Duration.ofMillis(5)).until(() -> replica.queryLong(sql) > 0,
-                () -> replica.name() + " did not start streaming through port " + link.port());
-        awaitStreaming(replica.name());
-        return link;
+    protected NetworkLink linkTo(LocalPostgres upstream) {
+        return backend.link(upstream);
+    }
+
+    @Override
+    protected void pointThrough(LocalPostgres standby, LocalPostgres upstream, NetworkLink link) {
+        standby.replaceReplicationLines(replicationLines(upstream, link.host(), link.port(), standby.name()));
     }
 }

@@ -6,13 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.dockerjava.api.command.CreateContainerCmd;
-import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.PortBinding;
-import com.github.dockerjava.api.model.Ports;
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,19 +38,13 @@ class ContainerCommandsTest {
     }
 
     @Test
-    void aliasesAreUniqueWithinALab() {
-        assertEquals("pg1", ContainerCommands.alias(null, "pg1"));
-        assertEquals("cluster2-replica1", ContainerCommands.alias("cluster2", "replica1"));
-    }
-
-    @Test
     void conninfoNamesTheReplicaAsApplicationName() {
-        assertEquals("host=cluster1-primary port=5432 user=replicator password=pw application_name=replica2",
-                ContainerCommands.conninfo("cluster1-primary", "pw", "replica2"));
+        assertEquals("host=127.0.0.1 port=41001 user=replicator password=pw application_name=replica2",
+                ContainerCommands.conninfo("127.0.0.1", 41001, "pw", "replica2"));
         // the base backup's connection is not a standby: it must not pose as replica2 in pg_stat_replication
-        assertFalse(ContainerCommands.conninfo("cluster1-primary", "pw", null).contains("application_name"));
-        String conf = ContainerCommands.replicationConf("cluster1-replica1", "pw", "replica2");
-        assertTrue(conf.contains("primary_conninfo = 'host=cluster1-replica1 port=5432 user=replicator password=pw"
+        assertFalse(ContainerCommands.conninfo("127.0.0.1", 41001, "pw", null).contains("application_name"));
+        String conf = ContainerCommands.replicationConf("127.0.0.1", 41002, "pw", "replica2");
+        assertTrue(conf.contains("primary_conninfo = 'host=127.0.0.1 port=41002 user=replicator password=pw"
                 + " application_name=replica2'\n"), conf);
         assertTrue(conf.contains("primary_slot_name = 'replica2'\n"), conf);
         assertFalse(ContainerCommands.noReplicationConf().contains("primary_conninfo"));
@@ -68,7 +56,7 @@ class ContainerCommandsTest {
                 ContainerCommands.createReplicationRoleSql("pw"));
         String slot = StreamingCluster.createSlotSql("replica1");
         assertTrue(slot.startsWith("select pg_create_physical_replication_slot('replica1', true) where not exists"), slot);
-        assertEquals("host replication replicator all scram-sha-256", ContainerCommands.pgHbaReplicationLine());
+        assertTrue(ContainerCommands.pgHba().contains("host replication replicator 127.0.0.1/32 scram-sha-256\n"));
     }
 
     @Test
@@ -84,10 +72,11 @@ class ContainerCommandsTest {
 
     /** The init script as the image runs it (bash, PGDATA set, initdb's files present). */
     @Test
-    void initScriptAppendsSettingsIncludeAndHbaLine(@TempDir Path dir) throws Exception {
+    void initScriptAppendsSettingsIncludeAndReplacesHba(@TempDir Path dir) throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
         Files.writeString(data.resolve("postgresql.conf"), "listen_addresses = '*'\n");
-        Files.writeString(data.resolve("pg_hba.conf"), "host all all all scram-sha-256\n");
+        // what the official image's initdb writes: trust on 127.0.0.1, which every local user reaches
+        Files.writeString(data.resolve("pg_hba.conf"), "host all all 127.0.0.1/32 trust\nhost all all all scram-sha-256\n");
         Path script = write(dir.resolve("10-lab.sh"), ContainerCommands.initScript(Settings.of("max_connections", "20")));
 
         assertEquals(0, run(dir, Map.of("PGDATA", data.toString()), "bash", script.toString()).exitCode, "init script failed");
@@ -96,8 +85,10 @@ class ContainerCommandsTest {
         assertTrue(conf.startsWith("listen_addresses = '*'\n"), conf);
         assertTrue(conf.contains("wal_level = 'replica'\n") && conf.contains("max_connections = '20'\n"), conf);
         assertTrue(conf.strip().endsWith("include_if_exists '/etc/lab/replication.conf'"), conf);
-        List<String> hba = Files.readAllLines(data.resolve("pg_hba.conf"));
-        assertEquals("host replication replicator all scram-sha-256", hba.get(hba.size() - 1));
+        String hba = Files.readString(data.resolve("pg_hba.conf"));
+        assertEquals(ContainerCommands.pgHba(), hba);
+        assertFalse(hba.contains("host all all 127.0.0.1/32 trust"), hba);
+        assertFalse(hba.lines().anyMatch(l -> l.startsWith("host") && l.endsWith("trust")), "every TCP login needs a password: " + hba);
     }
 
     /**
@@ -115,17 +106,17 @@ class ContainerCommandsTest {
                 + "echo 17 > \"$d/PG_VERSION\"; echo \"# primary's conf\" > \"$d/postgresql.conf\"\n");
         write(bin.resolve("docker-entrypoint.sh"), "#!/bin/sh\necho \"entrypoint $*\" >> " + calls + "\n");
         Path data = Files.createDirectories(dir.resolve("data"));
-        Path script = write(dir.resolve("lab-replica.sh"), ContainerCommands.replicaScript("cluster1-primary", "pw",
-                "replica1", Settings.of("recovery_min_apply_delay", "300ms")));
+        Path script = write(dir.resolve("lab-replica.sh"), ContainerCommands.replicaScript(41001, "pw",
+                "replica1", Settings.of("recovery_min_apply_delay", "300ms"), 41002));
         Map<String, String> env = Map.of("PGDATA", data.toString(), "PATH", bin + ":/usr/bin:/bin");
 
         Result first = run(dir, env, "bash", script.toString());
         assertEquals(0, first.exitCode, first.output);
         List<String> log = Files.readAllLines(calls);
         assertEquals(2, log.size(), log.toString());
-        assertEquals("pg_basebackup -d host=cluster1-primary port=5432 user=replicator password=pw -D " + data
+        assertEquals("pg_basebackup -d host=127.0.0.1 port=41001 user=replicator password=pw -D " + data
                 + " -X stream -S replica1 --checkpoint=fast --no-password", log.get(0));
-        assertEquals("entrypoint postgres", log.get(1));
+        assertEquals("entrypoint postgres -c port=41002 -c listen_addresses=127.0.0.1", log.get(1));
         assertTrue(Files.exists(data.resolve("standby.signal")));
         String conf = Files.readString(data.resolve("postgresql.conf"));
         assertTrue(conf.startsWith("# primary's conf\n"), conf);
@@ -133,7 +124,7 @@ class ContainerCommandsTest {
 
         Result restart = run(dir, env, "bash", script.toString());
         assertEquals(0, restart.exitCode, restart.output);
-        assertEquals(List.of(log.get(0), "entrypoint postgres", "entrypoint postgres"), Files.readAllLines(calls));
+        assertEquals(List.of(log.get(0), log.get(1), log.get(1)), Files.readAllLines(calls));
         assertEquals(conf, Files.readString(data.resolve("postgresql.conf")), "a restart must not append settings again");
     }
 
@@ -144,7 +135,7 @@ class ContainerCommandsTest {
         write(bin.resolve("pg_basebackup"), "#!/bin/sh\necho 'pg_basebackup: error: password authentication failed' >&2\nexit 1\n");
         write(bin.resolve("docker-entrypoint.sh"), "#!/bin/sh\necho started-postgres\n");
         Path data = Files.createDirectories(dir.resolve("data"));
-        Path script = write(dir.resolve("lab-replica.sh"), ContainerCommands.replicaScript("p", "pw", "replica1", Settings.none()));
+        Path script = write(dir.resolve("lab-replica.sh"), ContainerCommands.replicaScript(41001, "pw", "replica1", Settings.none(), 41002));
         Result r = run(dir, Map.of("PGDATA", data.toString(), "PATH", bin + ":/usr/bin:/bin"), "bash", script.toString());
         assertNotEquals(0, r.exitCode);
         assertTrue(r.output.contains("password authentication failed"), r.output);
@@ -162,7 +153,7 @@ class ContainerCommandsTest {
                 Settings.of("wal_level", "logical", "recovery_min_apply_delay", "300ms", "application_name", "it's")));
         assertEquals(0, run(dir, Map.of("PGDATA", data.toString()), "bash", init.toString()).exitCode);
         // a standby's replication file, as the include would bring it in
-        Files.writeString(data.resolve("postgresql.auto.conf"), ContainerCommands.replicationConf("cluster1-primary", "pw", "replica1"));
+        Files.writeString(data.resolve("postgresql.auto.conf"), ContainerCommands.replicationConf("127.0.0.1", 41001, "pw", "replica1"));
         // the server's OS user (when the tests run as root) must be able to read them
         for (Path p : List.of(dir, data)) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -172,7 +163,7 @@ class ContainerCommandsTest {
         assertEquals("300", postgresC(install, data, "recovery_min_apply_delay")); // -C prints base units (ms)
         assertEquals("it's", postgresC(install, data, "application_name"));
         assertEquals("10", postgresC(install, data, "max_wal_senders"));
-        assertEquals(ContainerCommands.conninfo("cluster1-primary", "pw", "replica1"), postgresC(install, data, "primary_conninfo"));
+        assertEquals(ContainerCommands.conninfo("127.0.0.1", 41001, "pw", "replica1"), postgresC(install, data, "primary_conninfo"));
         assertEquals("replica1", postgresC(install, data, "primary_slot_name"));
     }
 
@@ -188,34 +179,9 @@ class ContainerCommandsTest {
     }
 
     @Test
-    void portsArePublishedOnLoopbackOnly() {
-        ExposedPort[] exposed = {ExposedPort.tcp(5432), ExposedPort.tcp(8474)};
-        List<PortBinding> b = ContainerCommands.loopbackBindings(exposed, Map.of(5432, 41234));
-        assertEquals(2, b.size());
-        assertEquals("127.0.0.1", b.get(0).getBinding().getHostIp());
-        assertEquals("41234", b.get(0).getBinding().getHostPortSpec());
-        assertEquals(5432, b.get(0).getExposedPort().getPort());
-        assertEquals("127.0.0.1", b.get(1).getBinding().getHostIp());
-        // Docker picks the host port, on loopback
-        assertTrue(b.get(1).getBinding().getHostPortSpec() == null || b.get(1).getBinding().getHostPortSpec().isEmpty());
-
-        // the modifier Testcontainers applies just before creating the container
-        HostConfig hostConfig = HostConfig.newHostConfig();
-        ContainerCommands.bindToLoopback(createCmd(exposed, hostConfig), Map.of(5432, 41234));
-        Map<ExposedPort, Ports.Binding[]> applied = hostConfig.getPortBindings().getBindings();
-        assertEquals(2, applied.size());
-        assertEquals(List.of(Ports.Binding.bindIpAndPort("127.0.0.1", 41234)), List.of(applied.get(ExposedPort.tcp(5432))));
-        assertEquals("127.0.0.1", applied.get(ExposedPort.tcp(8474))[0].getHostIp());
-    }
-
-    /** A create command holding just exposed ports and a host config, as Testcontainers hands it to a modifier. */
-    private static CreateContainerCmd createCmd(ExposedPort[] exposed, HostConfig hostConfig) {
-        return (CreateContainerCmd) Proxy.newProxyInstance(CreateContainerCmd.class.getClassLoader(),
-                new Class<?>[] {CreateContainerCmd.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "getExposedPorts" -> exposed;
-                    case "getHostConfig" -> hostConfig;
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
+    void serversListenOnTheirOwnLoopbackPort() {
+        assertEquals(List.of("postgres", "-c", "port=41003", "-c", "listen_addresses=127.0.0.1"),
+                ContainerCommands.serverCommand(41003));
     }
 
     @Test

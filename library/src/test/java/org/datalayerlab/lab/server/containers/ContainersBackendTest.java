@@ -14,9 +14,9 @@ import org.datalayerlab.lab.LabException;
 import org.datalayerlab.lab.Settings;
 import org.datalayerlab.lab.server.DockerProbe;
 import org.datalayerlab.lab.server.JdbcServer;
+import org.datalayerlab.lab.server.Reaper;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.Network;
 
 /**
  * The containers backend without a Docker engine: how its containers are defined (nothing is
@@ -26,37 +26,40 @@ import org.testcontainers.containers.Network;
 class ContainersBackendTest {
 
     @Test
-    void aServerContainerIsTheOfficialImageWithAGeneratedPassword() {
-        try (Network network = Network.newNetwork()) {
-            GenericContainer<?> c = ContainersBackend.serverContainer(network, "cluster1-primary", 41234, "secretpw",
-                    Settings.of("max_connections", "20"));
-            assertEquals("postgres:17", ContainersBackend.POSTGRES.asCanonicalNameString().replace("docker.io/library/", ""));
-            assertTrue(c.getNetworkAliases().contains("cluster1-primary"), c.getNetworkAliases().toString());
-            assertEquals(List.of(5432), c.getExposedPorts());
-            assertEquals(List.of("postgres"), List.of(c.getCommandParts()));
-            assertEquals("secretpw", c.getEnvMap().get("POSTGRES_PASSWORD"));
-            assertEquals("postgres", c.getEnvMap().get("POSTGRES_USER"));
-            assertFalse(c.getEnvMap().containsKey("POSTGRES_HOST_AUTH_METHOD"), "password auth stays on (scram-sha-256)");
-            // unlike Testcontainers' PostgreSQL module, no fsync=off
-            assertFalse(String.join(" ", c.getCommandParts()).contains("fsync"));
-        }
+    void aServerContainerIsTheConfiguredImageOnTheLoopbackWithAGeneratedPassword() {
+        ContainersBackend backend = new ContainersBackend("datalayerlab/postgres:17", false);
+        GenericContainer<?> c = backend.serverContainer(41234, "secretpw", Settings.of("max_connections", "20"));
+        // (the container's own image name would ask Docker: nothing here may)
+        assertEquals("datalayerlab/postgres:17", backend.image().asCanonicalNameString().replace("docker.io/", ""));
+        assertEquals("host", c.getNetworkMode(), "listens on this machine's loopback only: see ContainersBackend");
+        assertTrue(c.getExposedPorts().isEmpty(), "nothing is published");
+        assertEquals(List.of("postgres", "-c", "port=41234", "-c", "listen_addresses=127.0.0.1"), List.of(c.getCommandParts()));
+        assertEquals("secretpw", c.getEnvMap().get("POSTGRES_PASSWORD"));
+        assertEquals("postgres", c.getEnvMap().get("POSTGRES_USER"));
+        assertFalse(c.getEnvMap().containsKey("POSTGRES_HOST_AUTH_METHOD"), "password auth stays on (scram-sha-256)");
+        // unlike Testcontainers' PostgreSQL module, no fsync=off
+        assertFalse(String.join(" ", c.getCommandParts()).contains("fsync"));
+        assertEquals(Reaper.jvmId(), c.getLabels().get(LabContainers.LABEL), "labelled with the JVM that owns it");
+        assertEquals("the in-JVM TCP proxy (no Toxiproxy image on the engine)", backend.linkKind());
+        backend.close();
     }
 
     @Test
     void aReplicaContainerRunsTheReplicaScript() {
-        try (Network network = Network.newNetwork()) {
-            GenericContainer<?> c = ContainersBackend.replicaContainer(network, "cluster1-replica2", 41235,
-                    "cluster1-primary", "replpw", "replica2", Settings.none());
-            assertTrue(c.getNetworkAliases().contains("cluster1-replica2"), c.getNetworkAliases().toString());
-            assertEquals(List.of(ContainerCommands.REPLICA_SCRIPT), List.of(c.getCommandParts()));
-            // its data and superuser password come from the primary's base backup, not from the environment
-            assertFalse(c.getEnvMap().containsKey("POSTGRES_PASSWORD"));
-        }
+        ContainersBackend backend = new ContainersBackend("postgres:17", true);
+        GenericContainer<?> c = backend.replicaContainer(41235, 41234, "replpw", "replica2", Settings.none());
+        assertEquals("host", c.getNetworkMode());
+        assertEquals(List.of(ContainerCommands.REPLICA_SCRIPT), List.of(c.getCommandParts()));
+        // its data and superuser password come from the primary's base backup, not from the environment
+        assertFalse(c.getEnvMap().containsKey("POSTGRES_PASSWORD"));
+        assertEquals(Reaper.jvmId(), c.getLabels().get(LabContainers.LABEL));
+        assertTrue(backend.linkKind().startsWith("Toxiproxy"), backend.linkKind());
+        backend.close();
     }
 
     @Test
     void refusesToProxyServersItDidNotStart() {
-        ContainersBackend backend = new ContainersBackend();
+        ContainersBackend backend = new ContainersBackend("postgres:17", false);
         try {
             JdbcServer foreign = new JdbcServer() {
                 @Override public String name() { return "elsewhere"; }
@@ -71,7 +74,7 @@ class ContainersBackendTest {
                 @Override public long pid() { return -1; }
             };
             LabException e = assertThrows(LabException.class, () -> backend.link(foreign));
-            assertTrue(e.getMessage().contains("proxies its own servers only"), e.getMessage());
+            assertTrue(e.getMessage().contains("links its own servers only"), e.getMessage());
         } finally {
             backend.close();
         }
