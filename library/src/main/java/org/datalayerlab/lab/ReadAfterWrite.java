@@ -55,24 +55,12 @@ public final class ReadAfterWrite {
     }
 
     /**
-     * Wait-for-LSN: take the primary's WAL position right after the commit
-     * ({@code pg_current_wal_lsn()}, which is past the commit record once a commit with
-     * synchronous_commit local or higher has returned), wait until the replica has replayed it,
-     * then read from the replica. Throws if the replica does not get there within {@code timeout}.
+     * Wait-for-LSN: after the commit take the primary's WAL insert position, wait until the
+     * replica has replayed it, then read from the replica; after {@code timeout} read from the
+     * primary instead ({@link WaitForLsn#fallbacks()} counts those reads).
      */
-    public static Route waitForLsn(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        return (primary, replica) -> {
-            String lsn;
-            try (Statement s = primary.createStatement(); ResultSet rs = s.executeQuery("select pg_current_wal_lsn()::text")) {
-                rs.next();
-                lsn = rs.getString(1);
-            }
-            if (!awaitReplay(replica, lsn, timeout)) {
-                throw new LabException("the replica did not replay " + lsn + " within " + timeout.toMillis() + " ms");
-            }
-            return replica;
-        };
+    public static WaitForLsn waitForLsn(Duration timeout) {
+        return new WaitForLsn(timeout);
     }
 
     /**

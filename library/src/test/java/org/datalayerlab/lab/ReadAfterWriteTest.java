@@ -37,6 +37,22 @@ class ReadAfterWriteTest {
             assertEquals(0, waited.stale(), waited.toString());
             assertTrue(waited.reads().p50() >= 90, "the read waits for the 100 ms apply delay: " + waited);
 
+            // an asynchronous commit (synchronous_commit = off) returns before its commit record is written:
+            // the insert position still covers it
+            WaitForLsn insertLsn = ReadAfterWrite.waitForLsn(Duration.ofSeconds(10));
+            ReadAfterWrite.Outcome asyncCommits = ReadAfterWrite.between(primary, replica).attempts(5)
+                    .writerSetting("synchronous_commit", "off").route(insertLsn).label("off, wait for LSN").run();
+            assertEquals(0, asyncCommits.stale(), asyncCommits.toString());
+            assertEquals(0, insertLsn.fallbacks());
+
+            // a replica that does not catch up in time: the read goes to the primary, fresh
+            WaitForLsn impatient = ReadAfterWrite.waitForLsn(Duration.ofMillis(10));
+            ReadAfterWrite.Outcome fellBack = ReadAfterWrite.between(primary, replica).attempts(5)
+                    .route(impatient).label("10 ms, then the primary").run();
+            assertEquals(0, fellBack.stale(), fellBack.toString());
+            assertEquals(5, impatient.fallbacks());
+            assertTrue(fellBack.reads().p50() >= 10 && fellBack.reads().p50() < 90, "waits the timeout, not the lag: " + fellBack);
+
             primary.set("synchronous_standby_names", "replica1");
             ReadAfterWrite.Outcome applied = ReadAfterWrite.between(primary, replica).attempts(5)
                     .writerSetting("synchronous_commit", "remote_apply").label("remote_apply").run();
