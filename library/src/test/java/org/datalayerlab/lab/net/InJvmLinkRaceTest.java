@@ -3,8 +3,6 @@ package org.datalayerlab.lab.net;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +12,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.datalayerlab.lab.net.EchoSockets.connect;
+import static org.datalayerlab.lab.net.EchoSockets.echoOnce;
+import static org.datalayerlab.lab.net.EchoSockets.readFully;
 
 /** The in-JVM link under concurrent use: a seeded run repeats its delays, and a delay changes as a whole. */
 class InJvmLinkRaceTest {
@@ -116,25 +117,5 @@ class InJvmLinkRaceTest {
         }
     }
 
-    private static Socket connect(NetworkLink link) throws IOException {
-        Socket s = new Socket();
-        s.setTcpNoDelay(true);
-        s.connect(new InetSocketAddress(link.host(), link.port()), 2000);
-        s.setSoTimeout(10_000);
-        return s;
-    }
 
-    private static void echoOnce(Socket s) throws IOException {
-        byte[] msg = new byte[64];
-        s.getOutputStream().write(msg);
-        InputStream in = s.getInputStream();
-        int off = 0;
-        while (off < msg.length) {
-            int n = in.read(msg, off, msg.length - off);
-            if (n < 0) {
-                throw new IOException("stream ended after " + off + " bytes");
-            }
-            off += n;
-        }
-    }
 }

@@ -5,11 +5,12 @@ import org.datalayerlab.lab.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.datalayerlab.lab.net.EchoSockets.connect;
+import static org.datalayerlab.lab.net.EchoSockets.echoOnce;
+import static org.datalayerlab.lab.net.EchoSockets.readFully;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -298,33 +299,8 @@ class InJvmLinkTest {
 
     // ---- helpers ----
 
-    private static Socket connect(NetworkLink link) throws IOException {
-        Socket s = new Socket();
-        s.setTcpNoDelay(true);
-        s.connect(new InetSocketAddress(link.host(), link.port()), 2000);
-        s.setSoTimeout(10_000);
-        return s;
-    }
 
-    private static void echoOnce(Socket s) throws IOException {
-        byte[] msg = new byte[64];
-        Arrays.fill(msg, (byte) 'x');
-        s.getOutputStream().write(msg);
-        readFully(s.getInputStream(), msg.length);
-    }
 
-    private static byte[] readFully(InputStream in, int length) throws IOException {
-        byte[] buffer = new byte[length];
-        int off = 0;
-        while (off < length) {
-            int n = in.read(buffer, off, length - off);
-            if (n < 0) {
-                throw new IOException("stream ended after " + off + " of " + length + " bytes");
-            }
-            off += n;
-        }
-        return buffer;
-    }
 
     private static double fastestEchoMillis(Socket s, int samples) throws IOException {
         double[] sorted = echoMillis(s, samples);
