@@ -250,8 +250,23 @@ public final class LocalPostgres extends JdbcServer {
         closePools();
     }
 
+    /** SIGSTOP to {@code pid} (no signal API for it in Java); best effort: the SIGKILLs follow anyway. */
+    private static void freeze(long pid) {
+        try {
+            new ProcessBuilder("kill", "-STOP", Long.toString(pid)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // no kill command: fall back to the race this narrows
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** SIGKILL to the postmaster and every process it started, then wait for all of them to be gone. */
     private void killProcessTree() {
+        // Freeze the postmaster first: else it can fork a backend between the listing of its children
+        // and its own death, and that orphan serves a client (even commits) after kill9 returned.
+        freeze(process.pid());
         List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
         process.destroyForcibly();
         all.forEach(ProcessHandle::destroyForcibly);
