@@ -101,9 +101,14 @@ public final class WriteLog {
                 .mapToLong(Write::end).min().orElse(-1);
     }
 
-    /** Milliseconds from {@code failureNanoTime} until a write that started after it was acknowledged (NaN if none). */
-    public double unavailableMillis(long failureNanoTime) {
-        long first = firstAcknowledgementAfter(failureNanoTime);
+    /**
+     * Milliseconds from {@code failureNanoTime} until {@code next} (the new primary) acknowledged a write (NaN if it never
+     * did): the outage as the clients saw it. Counting only the new primary's acknowledgements leaves out a write the old
+     * one finished in the instant before it died.
+     */
+    public double unavailableMillis(long failureNanoTime, Postgres next) {
+        long first = writes.stream().filter(w -> w.acknowledged() && w.serverPort() == next.port() && w.end() > failureNanoTime)
+                .mapToLong(Write::end).min().orElse(-1);
         return first < 0 ? Double.NaN : (first - failureNanoTime) / 1e6;
     }
 
