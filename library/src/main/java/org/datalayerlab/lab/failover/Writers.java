@@ -23,8 +23,9 @@ import javax.sql.DataSource;
  * ... fail the primary ...
  * WriteLog log = w.stop();
  * }</pre>
+ * Closing stops them too, so {@code lab.closeLater(writers)} ends them even when a cell fails half-way.
  */
-public final class Writers {
+public final class Writers implements AutoCloseable {
 
     /** Ids of every Writers in this JVM: unique across runs, so rows of two runs never collide. */
     private static final AtomicLong IDS = new AtomicLong();
@@ -142,7 +143,13 @@ public final class Writers {
         return null;
     }
 
-    /** Stops the threads (each finishes the write it has begun) and returns every attempt. */
+    /** Stops the threads, as {@link #stop()} does. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Stops the threads (each finishes the write it has begun) and returns every attempt; again later, the same log. */
     public synchronized WriteLog stop() {
         stopping = true;
         for (Thread t : running) {
