@@ -32,6 +32,8 @@ public final class LeaseAgent implements AutoCloseable {
     private volatile boolean closed;
     private volatile long fencedAt;        // System.nanoTime() when the fence went up, 0 before
     private volatile long lastRenewal;     // System.nanoTime() of the last renewal the agent saw
+    private volatile boolean fencing;
+    private volatile RuntimeException fenceError;
 
     private LeaseAgent(Postgres primary, Duration lease) {
         this.primary = primary;
@@ -42,8 +44,8 @@ public final class LeaseAgent implements AutoCloseable {
     }
 
     /**
-     * Starts an agent that stops {@code primary} (a fast shutdown: open transactions are rolled back,
-     * clients disconnected) once the controller has not checked it for {@code lease}.
+     * Starts an agent that stops {@code primary} (kill -9: no transaction commits after it) once the
+     * controller has not checked it for {@code lease}.
      */
     public static LeaseAgent guard(Postgres primary, Duration lease) {
         if (lease == null || lease.isNegative() || lease.isZero()) {
@@ -87,10 +89,19 @@ public final class LeaseAgent implements AutoCloseable {
         closeQuietly(c);
     }
 
+    /**
+     * Stops the primary at once (kill -9). A fast shutdown would not do: it waits until the WAL senders
+     * have delivered the last WAL to the standbys, which a primary cut off from them cannot reach.
+     */
     private void fence() {
+        fencing = true;
         fencedAt = System.nanoTime();
-        if (primary.isRunning()) {
-            primary.stop();
+        try {
+            if (primary.pid() != -1 || primary.isRunning()) {
+                primary.kill9();
+            }
+        } catch (RuntimeException e) {
+            fenceError = e; // reported by fenceError(), not printed: a cell shows nothing on stderr
         }
     }
 
@@ -104,7 +115,7 @@ public final class LeaseAgent implements AutoCloseable {
         }
     }
 
-    /** true once the agent has stopped the primary. */
+    /** true once the agent has begun to stop the primary. */
     public boolean fenced() {
         return fencedAt != 0;
     }
@@ -118,13 +129,20 @@ public final class LeaseAgent implements AutoCloseable {
         return lease;
     }
 
-    /** Stops watching (the primary stays as it is). */
+    /** Why fencing failed, or null. */
+    public RuntimeException fenceError() {
+        return fenceError;
+    }
+
+    /** Stops watching (the primary stays as it is); a fence already under way is finished first. */
     @Override
     public void close() {
         closed = true;
-        thread.interrupt();
+        if (!fencing) {
+            thread.interrupt();
+        }
         try {
-            thread.join(5_000);
+            thread.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
