@@ -11,7 +11,7 @@ import org.datalayerlab.lab.Postgres;
  * A small process that lives next to the primary (on its machine, so it reaches it directly) and
  * fences it when the controller has not been seen for longer than the lease: every health check the
  * controller runs renews the lease, and the agent reads when that last happened from the primary's
- * own {@code pg_stat_activity}. A primary cut off from its controller stops itself before the
+ * own {@code pg_stat_activity}; the lease runs from the first check the agent sees. A primary cut off from its controller stops itself before the
  * controller, which waits the lease out, promotes another server: Patroni demotes a leader that
  * cannot renew its key in the same spirit.
  *
@@ -31,14 +31,13 @@ public final class LeaseAgent implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private volatile long fencedAt;        // System.nanoTime() when the fence went up, 0 before
-    private volatile long lastRenewal;     // System.nanoTime() of the last renewal the agent saw
+    private volatile long lastRenewal;     // System.nanoTime() of the last renewal the agent saw; 0 before the first
     private volatile boolean fencing;
     private volatile RuntimeException fenceError;
 
     private LeaseAgent(Postgres primary, Duration lease) {
         this.primary = primary;
         this.lease = lease;
-        this.lastRenewal = System.nanoTime(); // a new lease starts granted
         this.thread = new Thread(this::run, "lab-lease-agent-" + primary.name());
         thread.setDaemon(true);
     }
@@ -68,14 +67,15 @@ public final class LeaseAgent implements AutoCloseable {
                     rs.next();
                     double agoMs = rs.getDouble(1);
                     if (agoMs >= 0) {
-                        lastRenewal = Math.max(lastRenewal, System.nanoTime() - (long) (agoMs * 1e6));
+                        long seen = System.nanoTime() - (long) (agoMs * 1e6);
+                        lastRenewal = lastRenewal == 0 ? seen : Math.max(lastRenewal, seen);
                     }
                 }
             } catch (SQLException e) {
                 closeQuietly(c);
                 c = null; // the primary may be gone already; keep counting
             }
-            if (System.nanoTime() - lastRenewal > lease.toNanos()) {
+            if (lastRenewal != 0 && System.nanoTime() - lastRenewal > lease.toNanos()) { // a lease runs from its first renewal
                 closeQuietly(c);
                 fence();
                 return;

@@ -103,9 +103,9 @@ class FailoverControllerTest {
             Cluster c = lab.cluster(1);
             Postgres old = c.primary();
             NetworkLink controllerPath = lab.link(old);
-            try (LeaseAgent agent = LeaseAgent.guard(old, Duration.ofMillis(200));
+            try (LeaseAgent agent = LeaseAgent.guard(old, Duration.ofMillis(500));
                  FailoverController controller = FailoverController.watch(c).through(controllerPath)
-                         .checkEvery(Duration.ofMillis(100)).missedChecks(5).waitOutLease(Duration.ofMillis(400)).start()) {
+                         .checkEvery(Duration.ofMillis(100)).missedChecks(5).waitOutLease(Duration.ofMillis(1000)).start()) {
                 Thread.sleep(600);
                 assertFalse(agent.fenced(), "renewed by the checks, the lease holds");
                 long cut = System.nanoTime();
