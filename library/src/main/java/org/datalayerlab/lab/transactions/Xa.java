@@ -81,7 +81,9 @@ public final class Xa {
         } catch (CoreEnvironmentBeanException e) {
             throw new LabException("Narayana refused the node identifier " + NODE + ": " + e.getMessage(), e);
         }
-        for (String store : List.of("default", "stateStore", "communicationStore")) {
+        // the transaction log proper (the default instance) and the two other stores Narayana keeps
+        BeanPopulator.getDefaultInstance(ObjectStoreEnvironmentBean.class).setObjectStoreDir(folder.toString());
+        for (String store : List.of("stateStore", "communicationStore")) {
             BeanPopulator.getNamedInstance(ObjectStoreEnvironmentBean.class, store).setObjectStoreDir(folder.toString());
         }
         // no sockets: the status manager and the recovery listener would listen on the network

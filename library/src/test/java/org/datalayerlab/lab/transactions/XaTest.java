@@ -48,6 +48,14 @@ class XaTest {
         lab.close();
     }
 
+    static long filesIn(java.nio.file.Path folder) {
+        try (var files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static long query(Connection c, String sql) throws Exception {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
@@ -133,11 +141,13 @@ class XaTest {
         work.put(bank2, "update accounts set balance = balance + 5 where id = 1");
         long bank2Before = bank2.queryLong("select balance from accounts where id = 1");
         CrashingCoordinator.run(work);
+        assertTrue(filesIn(Xa.logFolder()) > 0, "the dead coordinator's log record is in " + Xa.logFolder());
         assertEquals(1, InDoubt.count(bank1));
         assertEquals(1, InDoubt.count(bank2));
         assertEquals(bank2Before, bank2.queryLong("select balance from accounts where id = 1"), "not committed yet");
         Xa.recover(Xa.dataSource(bank1), Xa.dataSource(bank2));
         assertEquals(0, InDoubt.count(bank1) + InDoubt.count(bank2));
+        assertEquals(0, filesIn(Xa.logFolder()), "recovery deletes the record once both branches committed");
         assertEquals(bank2Before + 5, bank2.queryLong("select balance from accounts where id = 1"), "recovery committed");
         assertEquals(before, bank1.queryLong("select balance from accounts where id = 1") + bank2.queryLong("select balance from accounts where id = 1"));
     }
