@@ -56,7 +56,7 @@ public final class TwoPhaseCommit implements AutoCloseable {
                 Connection c = p.connect();
                 c.setAutoCommit(false);   // pgjdbc sends BEGIN before the first statement
                 branches.put(p, c);
-                steps.add(step(p, "work", "BEGIN", "ok"));
+                steps.add(step(p, "work", "connect; BEGIN (sent with the first statement)", "ok"));
             }
         } catch (SQLException e) {
             closeConnections();
