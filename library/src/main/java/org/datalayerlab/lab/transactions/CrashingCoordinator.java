@@ -2,11 +2,12 @@ package org.datalayerlab.lab.transactions;
 
 import jakarta.transaction.Transaction;
 import jakarta.transaction.TransactionManager;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.File;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,17 +52,23 @@ public final class CrashingCoordinator {
         if (work.isEmpty()) {
             throw new IllegalArgumentException("CrashingCoordinator.run: give each server the statement of its branch");
         }
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classPath(),
-                CrashingCoordinator.class.getName(), Xa.logFolder().toString()));
-        for (Map.Entry<Postgres, String> w : work.entrySet()) {
-            Postgres p = w.getKey();
-            command.addAll(List.of(p.jdbcUrl(), p.user(), p.password(), w.getValue()));
-        }
+                "-XX:TieredStopAtLevel=1", "-cp", classPath(), CrashingCoordinator.class.getName());
         Path output = Reaper.jvmDir().resolve("crashing-coordinator-" + System.nanoTime() + ".out");
         try {
             Process jvm = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            // the work goes in on stdin, so that no password shows in the process list
+            try (DataOutputStream in = new DataOutputStream(jvm.getOutputStream())) {
+                in.writeUTF(Xa.logFolder().toString());
+                in.writeInt(work.size());
+                for (Map.Entry<Postgres, String> w : work.entrySet()) {
+                    Postgres p = w.getKey();
+                    for (String field : List.of(p.jdbcUrl(), p.user(), p.password(), w.getValue())) {
+                        in.writeUTF(field);
+                    }
+                }
+            }
             if (!jvm.waitFor(60, TimeUnit.SECONDS)) {
                 jvm.destroyForcibly();
                 throw new LabException("the crashing coordinator did not finish within 60 s; its output: " + Files2.tail(output, 20));
@@ -94,17 +101,18 @@ public final class CrashingCoordinator {
         }
     }
 
-    /** The coordinator's JVM: args are the log folder, then url, user, password, statement per branch. */
+    /** The coordinator's JVM: reads the log folder, then url, user, password and statement per branch, from stdin. */
     public static void main(String[] args) throws Exception {
-        Xa.configure(Path.of(args[0]));
+        DataInputStream in = new DataInputStream(System.in);
+        Xa.configure(Path.of(in.readUTF()));
         TransactionManager tm = com.arjuna.ats.jta.TransactionManager.transactionManager();
         Map<XAConnection, String> branches = new LinkedHashMap<>();
-        for (int i = 1; i + 3 < args.length + 1; i += 4) {
+        for (int n = in.readInt(); n > 0; n--) {
             PGXADataSource ds = new PGXADataSource();
-            ds.setURL(args[i]);
-            ds.setUser(args[i + 1]);
-            ds.setPassword(args[i + 2]);
-            branches.put(ds.getXAConnection(), args[i + 3]);
+            ds.setURL(in.readUTF());
+            ds.setUser(in.readUTF());
+            ds.setPassword(in.readUTF());
+            branches.put(ds.getXAConnection(), in.readUTF());
         }
         tm.begin();
         Transaction tx = tm.getTransaction();
