@@ -71,8 +71,12 @@ class FailoverControllerTest {
                 assertFalse(c.primary().isReplica());
                 assertTrue(log.acknowledgedBy(f.newPrimary()) > 0, log.toString());
                 assertTrue(log.unavailableMillis(killed, f.newPrimary()) >= 200, "unavailable " + log.unavailableMillis(killed, f.newPrimary()));
-                // async: what replica1 never received is not lost (replica2 had it), every ack is on the new primary
-                assertEquals(0, log.lostOn(c.primary(), "writes"));
+                // asynchronous: a write the old primary acknowledged just before the kill may be lost (not yet
+                // sent); one the new primary acknowledged may not
+                Postgres now = c.primary();
+                java.util.Set<String> held = new java.util.HashSet<>(now.queryStrings("select id::text from writes"));
+                assertEquals(0, log.count(w -> w.acknowledged() && w.serverPort() == now.port() && !held.contains(String.valueOf(w.id()))));
+                assertTrue(log.lostOn(now, "writes") <= log.acknowledgedBy(old), "only the old primary's acknowledgements can be lost");
             }
         }
     }
