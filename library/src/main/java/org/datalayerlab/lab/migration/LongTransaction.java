@@ -13,6 +13,7 @@ import org.datalayerlab.lab.LabException;
  * A transaction that stays open in the background, as a slow report or a forgotten
  * {@code BEGIN} in a console does: it runs one query (taking that query's locks, for a SELECT
  * {@code ACCESS SHARE} on its tables), keeps them for {@code hold}, then commits.
+ * {@link #close()} ends it early (commits at once) and waits until it has.
  *
  * <pre>{@code
  * try (LongTransaction report = LongTransaction.start(app, "select count(*) from flights", Duration.ofSeconds(2))) {
@@ -25,10 +26,12 @@ public final class LongTransaction implements AutoCloseable {
     private final Thread thread;
     private final CountDownLatch holding = new CountDownLatch(1);
     private final CountDownLatch ended = new CountDownLatch(1);
+    private final CountDownLatch endNow = new CountDownLatch(1);
     private final long startNanos = System.nanoTime();
     private volatile long endNanos;
     private volatile Exception failure;
-    private volatile Runnable onEnd = () -> { };
+    private Runnable onEnd = () -> { };
+    private boolean endActionRun;
 
     private LongTransaction(DataSource dataSource, String sql, Duration hold) {
         thread = new Thread(() -> run(dataSource, sql, hold), "lab-long-transaction");
@@ -53,8 +56,13 @@ public final class LongTransaction implements AutoCloseable {
 
     /** Runs {@code action} (on the transaction's thread) right after it commits, e.g. to mark the moment. */
     public LongTransaction onEnd(Runnable action) {
-        this.onEnd = Objects.requireNonNull(action, "action");
-        if (ended.getCount() == 0) {
+        Objects.requireNonNull(action, "action");
+        boolean runNow;
+        synchronized (this) {
+            onEnd = action;
+            runNow = endActionRun; // it already ended: run the action here
+        }
+        if (runNow) {
             action.run();
         }
         return this;
@@ -74,9 +82,10 @@ public final class LongTransaction implements AutoCloseable {
         return (end - startNanos) / 1e9;
     }
 
-    /** Waits for it to end. */
+    /** Ends it now if it is still open (it commits) and waits until it has. */
     @Override
     public void close() {
+        endNow.countDown();
         awaitLatch(ended);
     }
 
@@ -86,7 +95,7 @@ public final class LongTransaction implements AutoCloseable {
             try (Statement s = c.createStatement()) {
                 s.execute(sql);
                 holding.countDown();
-                Thread.sleep(hold.toMillis());
+                endNow.await(hold.toNanos(), TimeUnit.NANOSECONDS);
                 c.commit();
             }
         } catch (Exception e) {
@@ -95,8 +104,13 @@ public final class LongTransaction implements AutoCloseable {
             endNanos = System.nanoTime();
             holding.countDown();
             ended.countDown();
+            Runnable action;
+            synchronized (this) {
+                endActionRun = true;
+                action = onEnd;
+            }
             if (failure == null) {
-                onEnd.run();
+                action.run();
             }
         }
     }
