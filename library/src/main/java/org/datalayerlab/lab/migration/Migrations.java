@@ -16,6 +16,9 @@ import org.datalayerlab.lab.Postgres;
 import org.datalayerlab.lab.server.Files2;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.callback.BaseCallback;
+import org.flywaydb.core.api.callback.Context;
+import org.flywaydb.core.api.callback.Event;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.migration.JavaMigration;
 import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
@@ -62,6 +65,7 @@ public final class Migrations implements AutoCloseable {
     private final List<JavaMigration> javaMigrations = new ArrayList<>();
     private final List<Step> steps = new ArrayList<>();
     private final SplittableRandom jitter = new SplittableRandom(42);
+    private volatile java.util.function.Consumer<String> beforeEach = version -> { };
     private int maxAttempts = 1;
     private Duration firstPause = Duration.ZERO;
     private Duration maxPause = Duration.ZERO;
@@ -156,6 +160,16 @@ public final class Migrations implements AutoCloseable {
         }
     }
 
+    /**
+     * Calls {@code listener} with the version each time Flyway is about to run a migration (every
+     * attempt, after Flyway's own set-up: connecting, reading its history, taking its lock), for
+     * example to time something against the moment the migration's SQL starts.
+     */
+    public Migrations beforeEachMigration(java.util.function.Consumer<String> listener) {
+        this.beforeEach = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
     /** The steps run so far, in order. */
     public List<Step> steps() {
         return List.copyOf(steps);
@@ -201,6 +215,17 @@ public final class Migrations implements AutoCloseable {
                 .locations("filesystem:" + folder)
                 .javaMigrations(javaMigrations.toArray(JavaMigration[]::new))
                 .target(target)
+                .callbacks(new BaseCallback() {
+                    @Override
+                    public boolean supports(Event event, Context context) {
+                        return event == Event.BEFORE_EACH_MIGRATE;
+                    }
+
+                    @Override
+                    public void handle(Event event, Context context) {
+                        beforeEach.accept(context.getMigrationInfo().getVersion().getVersion());
+                    }
+                })
                 .loggers("slf4j"); // quiet: the library's slf4j binding writes nothing (no stderr in a notebook)
         // flyway.postgresql.transactional.lock=false: a session advisory lock, not one inside a transaction
         config.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.datalayerlab.lab.Lab;
 import org.datalayerlab.lab.LabException;
 import org.datalayerlab.lab.Postgres;
@@ -63,14 +64,37 @@ class MigrationsTest {
                 .sql("1", "create t", "create table t (id int)")
                 .sql("2", "add column", "set local lock_timeout = '50ms'; alter table t add column b int")
                 .retryOnLockTimeout(40, Duration.ofMillis(20), Duration.ofMillis(100))) {
+            List<String> started = new CopyOnWriteArrayList<>();
+            m.beforeEachMigration(started::add);
             m.migrateTo("1");
-            try (LongTransaction report = LongTransaction.start(m.appDataSource(), "select count(*) from t", Duration.ofMillis(700))) {
+            assertEquals(List.of("1"), started);
+            try (LongTransaction report = LongTransaction.start(m.appDataSource(), "select count(*) from t", Duration.ofSeconds(30))) {
+                // the report ends 0.6 s after the first attempt at V2 reached the server, however long Flyway took to get there
+                m.beforeEachMigration(version -> {
+                    if (started.add(version) && started.size() == 2) {
+                        Thread closer = new Thread(() -> {
+                            sleepMillis(600);
+                            report.close();
+                        });
+                        closer.setDaemon(true);
+                        closer.start();
+                    }
+                });
                 Migrations.Step step = m.migrateTo("2");
                 assertTrue(step.lockTimeouts() >= 2, step.toString());
                 assertEquals(step.lockTimeouts() + 1, step.attempts());
-                assertTrue(step.seconds() >= 0.5, step.toString());
+                assertEquals(step.attempts() + 1, started.size(), "every attempt announced: " + started);
+                assertTrue(report.seconds() >= 0.6, "the report was open for " + report.seconds() + " s");
             }
             assertEquals(1, pg.queryLong("select count(*) from information_schema.columns where table_schema = 'retry' and column_name = 'b'"));
+        }
+    }
+
+    private static void sleepMillis(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -81,7 +105,7 @@ class MigrationsTest {
                 .sql("1", "create t", "create table t (id int)")
                 .sql("2", "add column", "set local lock_timeout = '50ms'; alter table t add column b int")) {
             m.migrateTo("1");
-            try (LongTransaction report = LongTransaction.start(m.appDataSource(), "select count(*) from t", Duration.ofMillis(500))) {
+            try (LongTransaction report = LongTransaction.start(m.appDataSource(), "select count(*) from t", Duration.ofSeconds(30))) {
                 LabException e = assertThrows(LabException.class, () -> m.migrateTo("2"));
                 assertTrue(e.getMessage().contains("version 2") && e.getMessage().contains("lock timeout"), e.getMessage());
             }
