@@ -152,6 +152,13 @@ public final class CacheTheory {
 
     private static double[] descending(double[] popularity) {
         check(popularity);
+        boolean sorted = true;
+        for (int i = 1; i < popularity.length && sorted; i++) {
+            sorted = popularity[i] <= popularity[i - 1];
+        }
+        if (sorted) {
+            return popularity; // zipf() already gives the hottest first
+        }
         double[] p = popularity.clone();
         Arrays.sort(p);
         for (int i = 0, j = p.length - 1; i < j; i++, j--) {

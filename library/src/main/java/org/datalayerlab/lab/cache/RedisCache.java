@@ -18,7 +18,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * them and of a small pool of earlier candidates.
  *
  * <pre>{@code
- * RedisCache shared = RedisCache.on(lab.redis()).limitToEntries(1000, "user000000000001", value);
+ * RedisCache shared = RedisCache.on(lab.redis(), 4).limitToEntries(1000, "user000000000001", value);
  * }</pre>
  */
 public final class RedisCache implements KeyValueCache {
@@ -27,25 +27,39 @@ public final class RedisCache implements KeyValueCache {
     public static final List<String> EVICTING_POLICIES = List.of("allkeys-lru", "allkeys-lfu", "allkeys-random",
             "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl");
 
+    /** Room left in maxmemory for client buffers that grow while the cache is in use. */
+    private static final long HEADROOM = 32 << 10;
+
+
     /** maxmemory-samples: Redis's default is 5; 10 comes close to true LRU at some CPU cost. */
     public static final int SAMPLES = 10;
 
     private final Redis redis;
+    private final int clients;
     private final JedisPool pool;
     private long maxmemory;
     private String policy = "noeviction";
 
-    private RedisCache(Redis redis) {
+    private RedisCache(Redis redis, int clients) {
         this.redis = Objects.requireNonNull(redis, "redis");
+        if (clients < 1 || clients > 64) {
+            throw new IllegalArgumentException("clients: between 1 and 64 connections to Redis, got " + clients);
+        }
+        this.clients = clients;
         JedisPoolConfig config = new JedisPoolConfig();
-        config.setMaxTotal(32);
+        config.setMaxTotal(clients);
+        config.setMaxIdle(clients);
         config.setJmxEnabled(false);
         this.pool = new JedisPool(config, redis.host(), redis.port());
     }
 
-    /** A cache in {@code redis} (start one with {@code lab.redis()}); set its bound with {@link #limit} next. */
-    public static RedisCache on(Redis redis) {
-        return new RedisCache(redis);
+    /**
+     * A cache in {@code redis} (start one with {@code lab.redis()}) used by at most {@code clients}
+     * threads at a time (one connection each); set its bound with {@link #limit} or
+     * {@link #limitToEntries} next.
+     */
+    public static RedisCache on(Redis redis, int clients) {
+        return new RedisCache(redis, clients);
     }
 
     /** Sets maxmemory (bytes) and the eviction policy, e.g. {@code limit(8 << 20, "allkeys-lru")}. */
@@ -74,7 +88,8 @@ public final class RedisCache implements KeyValueCache {
     /**
      * Sets maxmemory so that about {@code entries} entries shaped like {@code sampleKey} and
      * {@code sampleValue} fit: measures Redis's memory for 1000 such entries first (Redis bounds
-     * bytes, not entries). Empties the cache. Policy allkeys-lru.
+     * bytes, not entries), with all of this cache's client connections open and busy, since their
+     * buffers count against maxmemory too. Empties the cache. Policy allkeys-lru.
      */
     public RedisCache limitToEntries(long entries, String sampleKey, String sampleValue) {
         if (entries < 1) {
@@ -83,7 +98,15 @@ public final class RedisCache implements KeyValueCache {
         int sample = 1000;
         long base;
         long filled;
-        try (Jedis jedis = pool.getResource()) {
+        // open every client connection first: their buffers count against maxmemory too, and a
+        // bound that leaves no room for them makes Redis refuse writes (OOM) instead of evicting
+        List<Jedis> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                open.add(pool.getResource());
+                open.get(i).set("sizing:client" + i, sampleValue); // a command as big as the cache's, in each buffer
+            }
+            Jedis jedis = open.get(0);
             jedis.configSet("maxmemory", "0"); // no bound while measuring
             jedis.flushAll();
             base = usedMemory(jedis);
@@ -95,12 +118,14 @@ public final class RedisCache implements KeyValueCache {
             }
             filled = usedMemory(jedis);
             jedis.flushAll();
-            base = Math.min(base, usedMemory(jedis));
+            base = Math.max(base, usedMemory(jedis));
         } catch (JedisException e) {
             throw new LabException("could not measure Redis memory on port " + redis.port() + ": " + e.getMessage(), e);
+        } finally {
+            open.forEach(Jedis::close);
         }
         double perEntry = Math.max(1, (filled - base) / (double) sample);
-        return limit(base + (long) Math.ceil(entries * perEntry), "allkeys-lru");
+        return limit(base + HEADROOM + (long) Math.ceil(entries * perEntry), "allkeys-lru");
     }
 
     private static long usedMemory(Jedis jedis) {
