@@ -28,7 +28,7 @@ public final class RedisCache implements KeyValueCache {
             "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl");
 
     /** Room left in maxmemory for client buffers that grow while the cache is in use. */
-    private static final long HEADROOM = 32 << 10;
+    private static final long HEADROOM = 4 << 10;
 
 
     /** maxmemory-samples: Redis's default is 5; 10 comes close to true LRU at some CPU cost. */
@@ -89,7 +89,9 @@ public final class RedisCache implements KeyValueCache {
      * Sets maxmemory so that about {@code entries} entries shaped like {@code sampleKey} and
      * {@code sampleValue} fit: measures Redis's memory for 1000 such entries first (Redis bounds
      * bytes, not entries), with all of this cache's client connections open and busy, since their
-     * buffers count against maxmemory too. Empties the cache. Policy allkeys-lru.
+     * buffers count against maxmemory too. So it holds about {@code entries} while all its
+     * clients are busy; with fewer busy clients Redis frees their buffers and room for more
+     * entries appears (count them with {@link #entries()}). Empties the cache. Policy allkeys-lru.
      */
     public RedisCache limitToEntries(long entries, String sampleKey, String sampleValue) {
         if (entries < 1) {

@@ -42,10 +42,10 @@ public final class EventTable {
     private final AtomicLong nextId = new AtomicLong(1);
 
     private EventTable(Postgres server, String name) {
-        this.server = Objects.requireNonNull(server, "server");
         if (name == null || !IDENTIFIER.matcher(name).matches()) {
             throw new IllegalArgumentException("table name must be a lower-case SQL identifier, got " + name);
         }
+        this.server = Objects.requireNonNull(server, "server");
         this.name = name;
     }
 
