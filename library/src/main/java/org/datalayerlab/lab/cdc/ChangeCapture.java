@@ -152,6 +152,12 @@ public final class ChangeCapture implements AutoCloseable {
         if (isRunning()) {
             throw new IllegalStateException("capture " + slot + " is already running: stop() it first");
         }
+        if ("lost".equals(walStatus())) {
+            throw new LabException("slot " + slot + " on " + server.name() + " was invalidated (wal_status = lost, reason: "
+                    + server.queryString("select invalidation_reason from pg_replication_slots where slot_name = '" + slot + "'")
+                    + "): the server removed WAL the consumer had not read, so those changes are gone for it."
+                    + " Start over with a new ChangeCapture (a new slot) and copy the tables afresh");
+        }
         LabOffsetStore.forget(offsetsFile.toString());
         crashed = false;
         failure = null;
@@ -245,10 +251,14 @@ public final class ChangeCapture implements AutoCloseable {
 
     /** Closes the engine and waits until it has let go of the slot. */
     private void halt() {
-        try {
-            engine.close();
-        } catch (IOException e) {
-            failure = e;
+        if (ended.getCount() > 0) {
+            try {
+                engine.close();
+            } catch (IOException e) {
+                failure = e;
+            } catch (IllegalStateException alreadyStopping) {
+                // the engine is shutting down on its own (it failed): wait for it below
+            }
         }
         try {
             if (!ended.await(60, TimeUnit.SECONDS)) {

@@ -129,6 +129,24 @@ class ChangeCaptureTest {
     }
 
     @Test
+    void aSlotPastMaxSlotWalKeepSizeIsInvalidatedAndCannotStreamAgain() {
+        try (Lab lab = Lab.start("embedded")) {
+            Postgres pg = lab.postgres(LOGICAL.with("max_slot_wal_keep_size", "32MB"));
+            pg.execute("create table t (id int primary key)");
+            ChangeCapture cdc = ChangeCapture.of(lab, pg, "public.t");
+            assertEquals("reserved", cdc.walStatus());
+            for (int i = 0; i < 4; i++) { // four 16 MB segments past the slot while no consumer reads
+                pg.execute("insert into t values (" + i + ")");
+                pg.queryString("select pg_switch_wal()");
+            }
+            pg.execute("checkpoint");
+            assertEquals("lost", cdc.walStatus());
+            LabException e = assertThrows(LabException.class, () -> cdc.start(c -> { }));
+            assertTrue(e.getMessage().contains("invalidated") && e.getMessage().contains("wal_removed"), e.getMessage());
+        }
+    }
+
+    @Test
     void refusesAServerWithoutLogicalDecodingAndBadNames() {
         try (Lab lab = Lab.start("embedded")) {
             Postgres pg = lab.postgres();
