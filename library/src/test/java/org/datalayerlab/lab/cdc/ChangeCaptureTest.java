@@ -83,7 +83,7 @@ class ChangeCaptureTest {
             pg.execute("create table kv (id int primary key, v int not null)");
             ChangeCapture cdc = ChangeCapture.of(lab, pg, "public.kv").commitEvery(Duration.ofMinutes(10));
             Queue<Change> seen = new ConcurrentLinkedQueue<>();
-            cdc.start(seen::add);
+            cdc.startBatches(seen::addAll); // batches: the same changes, handed over in bulk
             for (int i = 0; i < 20; i++) {
                 pg.execute("insert into kv values (" + i + ", 0)");
             }
