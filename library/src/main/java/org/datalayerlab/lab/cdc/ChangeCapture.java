@@ -72,6 +72,7 @@ public final class ChangeCapture implements AutoCloseable {
     private Thread engineThread;
     private CountDownLatch ended;
     private volatile boolean crashed;
+    private volatile boolean stopping;
     private volatile Throwable failure;
     private volatile boolean polling;
     private boolean closed;
@@ -171,6 +172,7 @@ public final class ChangeCapture implements AutoCloseable {
         }
         LabOffsetStore.forget(offsetsFile.toString());
         crashed = false;
+        stopping = false;
         failure = null;
         polling = false;
         Properties props = properties();
@@ -181,7 +183,7 @@ public final class ChangeCapture implements AutoCloseable {
                 .using(props)
                 .using(ChangeCapture.class.getClassLoader())
                 .using((success, message, error) -> {
-                    if (!success && !crashed) {
+                    if (!success && !crashed && !stopping) { // an error while it shuts down when told to is not a failure
                         failure = error != null ? error : new LabException(message);
                     }
                 })
@@ -270,6 +272,7 @@ public final class ChangeCapture implements AutoCloseable {
 
     /** Closes the engine and waits until it has let go of the slot. */
     private void halt() {
+        stopping = true;
         if (ended.getCount() > 0) {
             try {
                 engine.close();
@@ -293,6 +296,14 @@ public final class ChangeCapture implements AutoCloseable {
             Wait.upTo(Duration.ofSeconds(30)).until(() -> !slotActive(),
                     () -> "slot " + slot + " is still in use after the engine stopped");
         }
+    }
+
+    /**
+     * Why the engine stopped on its own, or null while it runs (or stopped when told to): a sink
+     * that threw, a connection that broke for good. A wait of your own should look at it.
+     */
+    public Throwable failure() {
+        return failure;
     }
 
     public synchronized boolean isRunning() {
