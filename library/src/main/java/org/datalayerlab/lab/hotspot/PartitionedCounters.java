@@ -32,14 +32,14 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@link #move}: hot keys get their own partition (a directory entry over the hash), for
  *       example a new server added with {@link #addPartition}.</li>
  * </ul>
- * Each partition holds {@code counters (k text primary key, n bigint)}; {@link #create} starts
+ * Each partition holds {@code hot_counters (k text primary key, n bigint)}; {@link #create} starts
  * it empty.
  */
 public final class PartitionedCounters {
 
-    private static final String TABLE = "create table counters (k text primary key, n bigint not null)";
-    private static final String INCREMENT = "insert into counters values (?, 1) on conflict (k) do update set n = counters.n + 1";
-    private static final String READ = "select coalesce(sum(n), 0) from counters where k = any (?)";
+    private static final String TABLE = "create table hot_counters (k text primary key, n bigint not null)";
+    private static final String INCREMENT = "insert into hot_counters values (?, 1) on conflict (k) do update set n = hot_counters.n + 1";
+    private static final String READ = "select coalesce(sum(n), 0) from hot_counters where k = any (?)";
 
     private record Cached(long value, long loadedNanos) {
     }
@@ -59,7 +59,7 @@ public final class PartitionedCounters {
         this.router = new ModuloRouter(servers.size());
     }
 
-    /** One partition per server, keys by hash mod N, each server's {@code counters} table new and empty. */
+    /** One partition per server, keys by hash mod N, each server's {@code hot_counters} table new and empty. */
     public static PartitionedCounters create(List<Postgres> servers, Capacity capacity) {
         if (servers == null || servers.isEmpty()) {
             throw new IllegalArgumentException("pass at least one server, e.g. lab.servers(4)");
@@ -71,7 +71,7 @@ public final class PartitionedCounters {
     /** A further partition outside the hash: only keys {@link #move}d there live on it. Returns its number. */
     public synchronized int addPartition(Postgres server, Capacity capacity) {
         Objects.requireNonNull(server, "server");
-        server.execute("drop table if exists counters; " + TABLE);
+        server.execute("drop table if exists hot_counters; " + TABLE);
         partitions.add(new PartitionServer(partitions.size(), server, capacity));
         return partitions.size() - 1;
     }
@@ -193,7 +193,7 @@ public final class PartitionedCounters {
             }
             long count;
             try (Connection c = partitions.get(from).server().connect();
-                 PreparedStatement delete = c.prepareStatement("delete from counters where k = ? returning n")) {
+                 PreparedStatement delete = c.prepareStatement("delete from hot_counters where k = ? returning n")) {
                 delete.setString(1, key);
                 try (ResultSet rs = delete.executeQuery()) {
                     count = rs.next() ? rs.getLong(1) : 0;
@@ -201,7 +201,7 @@ public final class PartitionedCounters {
             }
             try (Connection c = partitions.get(to).server().connect();
                  PreparedStatement insert = c.prepareStatement(
-                         "insert into counters values (?, ?) on conflict (k) do update set n = counters.n + excluded.n")) {
+                         "insert into hot_counters values (?, ?) on conflict (k) do update set n = hot_counters.n + excluded.n")) {
                 insert.setString(1, key);
                 insert.setLong(2, count);
                 insert.executeUpdate();
@@ -227,7 +227,7 @@ public final class PartitionedCounters {
 
     /** Every partition's counters added up, sub-keys included (for checking that no write was lost). */
     public long total() {
-        return partitions.stream().mapToLong(p -> p.server().queryLong("select coalesce(sum(n), 0) from counters")).sum();
+        return partitions.stream().mapToLong(p -> p.server().queryLong("select coalesce(sum(n), 0) from hot_counters")).sum();
     }
 
     /** Starts the statement counts, the latencies and the cache hits from zero. */

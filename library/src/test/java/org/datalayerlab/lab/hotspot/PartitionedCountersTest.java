@@ -55,7 +55,7 @@ class PartitionedCountersTest {
         assertEquals(7, statements[0] + statements[1] + statements[2]);
         assertEquals(7, store.read("post:1"));
         assertEquals(0, store.read("post:2"));
-        assertEquals(7, servers.get(home).queryLong("select n from counters where k = 'post:1'"));
+        assertEquals(7, servers.get(home).queryLong("select n from hot_counters where k = 'post:1'"));
     }
 
     @Test
