@@ -1,0 +1,104 @@
+package org.datalayerlab.lab.polyglot;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.datalayerlab.lab.measure.Result;
+
+/**
+ * Asks one question of several stores in interleaved rounds: each round asks every store once (in
+ * an order that rotates), so a busy moment of the machine falls on all of them alike and their
+ * latencies can be compared on a loaded machine. One thread; latency per answer into an HdrHistogram.
+ *
+ * <pre>{@code
+ * List<Result> r = SideBySide.question("top 10")
+ *         .store("PostgreSQL", () -> readAll(pgTop))
+ *         .store("Redis", () -> jedis.zrevrangeWithScores("departures", 0, 9))
+ *         .run(Duration.ofMillis(300), Duration.ofSeconds(2), 3000);
+ * }</pre>
+ */
+public final class SideBySide {
+
+    /** One store's way to answer the question; it should read the whole answer. */
+    @FunctionalInterface
+    public interface Answer {
+        void run() throws Exception;
+    }
+
+    private final String question;
+    private final Map<String, Answer> stores = new LinkedHashMap<>();
+
+    private SideBySide(String question) {
+        this.question = question;
+    }
+
+    public static SideBySide question(String question) {
+        if (question == null || question.isBlank()) {
+            throw new IllegalArgumentException("name the question, e.g. \"top 10 by departures\"");
+        }
+        return new SideBySide(question);
+    }
+
+    /** Adds a store and how it answers; the result's label is "store | question". */
+    public SideBySide store(String name, Answer answer) {
+        if (stores.putIfAbsent(name, java.util.Objects.requireNonNull(answer, "answer")) != null) {
+            throw new IllegalArgumentException("store \"" + name + "\" was added twice");
+        }
+        return this;
+    }
+
+    /**
+     * Rounds without measuring for {@code warmup}, then measured rounds until {@code duration} has
+     * passed or {@code maxRounds} were run (at least one). An answer that throws stops the run with
+     * the store's name in the message.
+     */
+    public List<Result> run(Duration warmup, Duration duration, int maxRounds) {
+        if (stores.isEmpty()) {
+            throw new IllegalStateException("add at least one store with store(name, answer) before run()");
+        }
+        if (maxRounds < 1) {
+            throw new IllegalArgumentException("maxRounds must be at least 1, was " + maxRounds);
+        }
+        List<String> names = new ArrayList<>(stores.keySet());
+        List<Histogram> histograms = new ArrayList<>();
+        names.forEach(n -> histograms.add(new Histogram(3)));
+        long warmupEnd = System.nanoTime() + warmup.toNanos();
+        int round = 0;
+        while (System.nanoTime() < warmupEnd) {
+            round(names, null, round++);
+        }
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        long startMillis = System.currentTimeMillis();
+        int measured = 0;
+        do {
+            round(names, histograms, round++);
+            measured++;
+        } while (measured < maxRounds && System.nanoTime() < end);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        List<Result> results = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            results.add(new Result(names.get(i) + " | " + question, "interleaved with " + (names.size() - 1) + " other stores",
+                    measured, 0, null, seconds, histograms.get(i), null, null, null, startMillis));
+        }
+        return results;
+    }
+
+    private void round(List<String> names, List<Histogram> histograms, int round) {
+        for (int k = 0; k < names.size(); k++) {
+            int i = (k + round) % names.size();   // rotate who goes first
+            long t0 = System.nanoTime();
+            try {
+                stores.get(names.get(i)).run();
+            } catch (Exception e) {
+                throw new IllegalStateException(names.get(i) + " failed to answer \"" + question + "\": " + e, e);
+            }
+            if (histograms != null) {
+                histograms.get(i).recordValue(Math.max(1, System.nanoTime() - t0));
+            }
+        }
+    }
+}
