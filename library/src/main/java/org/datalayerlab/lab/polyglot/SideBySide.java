@@ -30,6 +30,7 @@ public final class SideBySide {
 
     private final String question;
     private final Map<String, Answer> stores = new LinkedHashMap<>();
+    private Duration every;
 
     private SideBySide(String question) {
         this.question = question;
@@ -51,7 +52,20 @@ public final class SideBySide {
     }
 
     /**
-     * Rounds without measuring for {@code warmup}, then measured rounds until {@code duration} has
+     * Starts a measured round every {@code interval} (or at once when behind) instead of one right
+     * after the other: reads at a steady pace next to a load that should keep the machine's cores.
+     */
+    public SideBySide every(Duration interval) {
+        if (interval == null || interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("every(...) needs a positive interval, got " + interval);
+        }
+        this.every = interval;
+        return this;
+    }
+
+    /**
+     * A warm-up of {@code warmup} (each store alone for an equal share of its first half, so that the
+     * JIT has compiled an in-process store's code, then rounds), then measured rounds until {@code duration} has
      * passed or {@code maxRounds} were run (at least one). An answer that throws stops the run with
      * the store's name in the message.
      */
@@ -65,7 +79,14 @@ public final class SideBySide {
         List<String> names = new ArrayList<>(stores.keySet());
         List<Histogram> histograms = new ArrayList<>();
         names.forEach(n -> histograms.add(new Histogram(3)));
-        long warmupEnd = System.nanoTime() + warmup.toNanos();
+        // warm-up: each store alone for its share (the JIT compiles an in-process store's code), then rounds
+        for (String name : names) {
+            long end = System.nanoTime() + warmup.toNanos() / (2L * names.size());
+            do {
+                answer(name);
+            } while (System.nanoTime() < end);
+        }
+        long warmupEnd = System.nanoTime() + warmup.toNanos() / 2;
         int round = 0;
         while (System.nanoTime() < warmupEnd) {
             round(names, null, round++);
@@ -75,6 +96,9 @@ public final class SideBySide {
         long startMillis = System.currentTimeMillis();
         int measured = 0;
         do {
+            if (every != null) {
+                pauseUntil(start + measured * every.toNanos());
+            }
             round(names, histograms, round++);
             measured++;
         } while (measured < maxRounds && System.nanoTime() < end);
@@ -87,15 +111,34 @@ public final class SideBySide {
         return results;
     }
 
+    private static void pauseUntil(long nanoTime) {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted between rounds", e);
+            }
+        }
+    }
+
+    private void answer(String name) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new IllegalStateException("interrupted while asking " + name + " \"" + question + "\"");
+        }
+        try {
+            stores.get(name).run();
+        } catch (Exception e) {
+            throw new IllegalStateException(name + " failed to answer \"" + question + "\": " + e, e);
+        }
+    }
+
     private void round(List<String> names, List<Histogram> histograms, int round) {
         for (int k = 0; k < names.size(); k++) {
             int i = (k + round) % names.size();   // rotate who goes first
             long t0 = System.nanoTime();
-            try {
-                stores.get(names.get(i)).run();
-            } catch (Exception e) {
-                throw new IllegalStateException(names.get(i) + " failed to answer \"" + question + "\": " + e, e);
-            }
+            answer(names.get(i));
             if (histograms != null) {
                 histograms.get(i).recordValue(Math.max(1, System.nanoTime() - t0));
             }
