@@ -31,6 +31,7 @@ public final class SideBySide {
     private final String question;
     private final Map<String, Answer> stores = new LinkedHashMap<>();
     private Duration every;
+    private int warmupAnswers = 1;
 
     private SideBySide(String question) {
         this.question = question;
@@ -64,8 +65,21 @@ public final class SideBySide {
     }
 
     /**
-     * A warm-up of {@code warmup} (each store alone for an equal share of its first half, so that the
-     * JIT has compiled an in-process store's code, then rounds), then measured rounds until {@code duration} has
+     * Before the timed warm-up, each store alone answers {@code answers} times (default 1): enough
+     * for the JIT to compile the Java code on the path (an in-process store, a client library),
+     * which on a busy machine takes longer than any fixed warm-up time.
+     */
+    public SideBySide warmupAnswers(int answers) {
+        if (answers < 1) {
+            throw new IllegalArgumentException("warmupAnswers must be at least 1, was " + answers);
+        }
+        this.warmupAnswers = answers;
+        return this;
+    }
+
+    /**
+     * A warm-up of {@code warmup} (each store alone for an equal share of its first half and at least
+     * {@link #warmupAnswers} times, then rounds), then measured rounds until {@code duration} has
      * passed or {@code maxRounds} were run (at least one). An answer that throws stops the run with
      * the store's name in the message.
      */
@@ -79,12 +93,14 @@ public final class SideBySide {
         List<String> names = new ArrayList<>(stores.keySet());
         List<Histogram> histograms = new ArrayList<>();
         names.forEach(n -> histograms.add(new Histogram(3)));
-        // warm-up: each store alone for its share (the JIT compiles an in-process store's code), then rounds
+        // warm-up: each store alone, at least warmupAnswers times and for its share of the time, then rounds
         for (String name : names) {
             long end = System.nanoTime() + warmup.toNanos() / (2L * names.size());
+            int answered = 0;
             do {
                 answer(name);
-            } while (System.nanoTime() < end);
+                answered++;
+            } while (answered < warmupAnswers || System.nanoTime() < end);
         }
         long warmupEnd = System.nanoTime() + warmup.toNanos() / 2;
         int round = 0;

@@ -30,6 +30,15 @@ class SideBySideTest {
     }
 
     @Test
+    void eachStoreWarmsUpAloneAsOftenAsAsked() {
+        AtomicInteger a = new AtomicInteger(), b = new AtomicInteger();
+        SideBySide.question("q").store("a", a::incrementAndGet).store("b", b::incrementAndGet)
+                .warmupAnswers(500).run(Duration.ZERO, Duration.ofSeconds(10), 10);
+        assertTrue(a.get() >= 510 && b.get() >= 510, a.get() + " and " + b.get());
+        assertThrows(IllegalArgumentException.class, () -> SideBySide.question("q").warmupAnswers(0));
+    }
+
+    @Test
     void everyPacesTheRounds() {
         long t0 = System.nanoTime();
         List<Result> results = SideBySide.question("q").store("s", () -> { }).every(Duration.ofMillis(5))
