@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -70,6 +72,7 @@ public final class ChangeCapture implements AutoCloseable {
     private Thread engineThread;
     private CountDownLatch ended;
     private volatile boolean crashed;
+    private volatile boolean stopping;
     private volatile Throwable failure;
     private volatile boolean polling;
     private boolean closed;
@@ -130,7 +133,16 @@ public final class ChangeCapture implements AutoCloseable {
 
     /** Starts the engine: every change from the stored position on goes to {@code sink}, on the engine's thread. */
     public synchronized ChangeCapture start(Consumer<Change> sink) {
-        return start(new Properties(), record -> Change.of(record, Instant.now()), sink);
+        return startEngine(new Properties(), record -> Change.of(record, Instant.now()), batch -> batch.forEach(sink));
+    }
+
+    /**
+     * Starts the engine handing over changes a batch at a time (as Debezium reads them: one or
+     * many, up to its max.batch.size), for a sink that writes more cheaply in bulk, e.g. one
+     * statement or transaction per batch. A slow sink gets bigger batches, so it can keep up.
+     */
+    public synchronized ChangeCapture startBatches(Consumer<List<Change>> sink) {
+        return startEngine(new Properties(), record -> Change.of(record, Instant.now()), sink);
     }
 
     /**
@@ -144,16 +156,23 @@ public final class ChangeCapture implements AutoCloseable {
         router.setProperty("transforms.outbox.type", "io.debezium.transforms.outbox.EventRouter");
         router.setProperty("transforms.outbox.route.topic.replacement", "${routedByValue}");
         router.setProperty("transforms.outbox.table.fields.additional.placement", "type:header:eventType");
-        return start(router, record -> OutboxEvent.of(record, Instant.now()), sink);
+        return startEngine(router, record -> OutboxEvent.of(record, Instant.now()), batch -> batch.forEach(sink));
     }
 
-    private <T> ChangeCapture start(Properties extra, Function<SourceRecord, T> convert, Consumer<T> sink) {
+    private <T> ChangeCapture startEngine(Properties extra, Function<SourceRecord, T> convert, Consumer<List<T>> sink) {
         checkOpen();
         if (isRunning()) {
             throw new IllegalStateException("capture " + slot + " is already running: stop() it first");
         }
+        if ("lost".equals(walStatus())) {
+            throw new LabException("slot " + slot + " on " + server.name() + " was invalidated (wal_status = lost, reason: "
+                    + server.queryString("select invalidation_reason from pg_replication_slots where slot_name = '" + slot + "'")
+                    + "): the server removed WAL the consumer had not read, so those changes are gone for it."
+                    + " Start over with a new ChangeCapture (a new slot) and copy the tables afresh");
+        }
         LabOffsetStore.forget(offsetsFile.toString());
         crashed = false;
+        stopping = false;
         failure = null;
         polling = false;
         Properties props = properties();
@@ -164,7 +183,7 @@ public final class ChangeCapture implements AutoCloseable {
                 .using(props)
                 .using(ChangeCapture.class.getClassLoader())
                 .using((success, message, error) -> {
-                    if (!success && !crashed) {
+                    if (!success && !crashed && !stopping) { // an error while it shuts down when told to is not a failure
                         failure = error != null ? error : new LabException(message);
                     }
                 })
@@ -175,14 +194,22 @@ public final class ChangeCapture implements AutoCloseable {
                     }
                 })
                 .notifying((records, committer) -> {
+                    if (crashed) {
+                        return; // a dead process delivers and marks nothing more
+                    }
+                    List<T> batch = new ArrayList<>(records.size());
+                    for (RecordChangeEvent<SourceRecord> r : records) {
+                        if (r.record().value() != null) {
+                            batch.add(convert.apply(r.record()));
+                        }
+                    }
+                    if (!batch.isEmpty()) {
+                        sink.accept(Collections.unmodifiableList(batch));
+                        delivered.addAndGet(batch.size());
+                    }
                     for (RecordChangeEvent<SourceRecord> r : records) {
                         if (crashed) {
-                            return; // a dead process delivers and marks nothing more
-                        }
-                        SourceRecord record = r.record();
-                        if (record.value() != null) {
-                            sink.accept(convert.apply(record));
-                            delivered.incrementAndGet();
+                            return;
                         }
                         committer.markProcessed(r);
                     }
@@ -245,10 +272,15 @@ public final class ChangeCapture implements AutoCloseable {
 
     /** Closes the engine and waits until it has let go of the slot. */
     private void halt() {
-        try {
-            engine.close();
-        } catch (IOException e) {
-            failure = e;
+        stopping = true;
+        if (ended.getCount() > 0) {
+            try {
+                engine.close();
+            } catch (IOException e) {
+                failure = e;
+            } catch (IllegalStateException alreadyStopping) {
+                // the engine is shutting down on its own (it failed): wait for it below
+            }
         }
         try {
             if (!ended.await(60, TimeUnit.SECONDS)) {
@@ -264,6 +296,14 @@ public final class ChangeCapture implements AutoCloseable {
             Wait.upTo(Duration.ofSeconds(30)).until(() -> !slotActive(),
                     () -> "slot " + slot + " is still in use after the engine stopped");
         }
+    }
+
+    /**
+     * Why the engine stopped on its own, or null while it runs (or stopped when told to): a sink
+     * that threw, a connection that broke for good. A wait of your own should look at it.
+     */
+    public Throwable failure() {
+        return failure;
     }
 
     public synchronized boolean isRunning() {
@@ -359,7 +399,7 @@ public final class ChangeCapture implements AutoCloseable {
         p.setProperty("database.user", server.user());
         p.setProperty("database.password", server.password() == null ? "" : server.password());
         p.setProperty("database.dbname", server.database());
-        p.setProperty("topic.prefix", "lab");
+        p.setProperty("topic.prefix", slot); // also names its metrics (JMX): one per capture
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("slot.name", slot);
         p.setProperty("publication.name", publication);

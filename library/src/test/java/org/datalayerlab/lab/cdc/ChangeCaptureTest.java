@@ -83,7 +83,7 @@ class ChangeCaptureTest {
             pg.execute("create table kv (id int primary key, v int not null)");
             ChangeCapture cdc = ChangeCapture.of(lab, pg, "public.kv").commitEvery(Duration.ofMinutes(10));
             Queue<Change> seen = new ConcurrentLinkedQueue<>();
-            cdc.start(seen::add);
+            cdc.startBatches(seen::addAll); // batches: the same changes, handed over in bulk
             for (int i = 0; i < 20; i++) {
                 pg.execute("insert into kv values (" + i + ", 0)");
             }
@@ -125,6 +125,24 @@ class ChangeCaptureTest {
             assertEquals("42", e.aggregateId());
             assertEquals("OrderPlaced", e.type());
             assertTrue(e.payload().contains("42"), e.payload());
+        }
+    }
+
+    @Test
+    void aSlotPastMaxSlotWalKeepSizeIsInvalidatedAndCannotStreamAgain() {
+        try (Lab lab = Lab.start("embedded")) {
+            Postgres pg = lab.postgres(LOGICAL.with("max_slot_wal_keep_size", "32MB"));
+            pg.execute("create table t (id int primary key)");
+            ChangeCapture cdc = ChangeCapture.of(lab, pg, "public.t");
+            assertEquals("reserved", cdc.walStatus());
+            for (int i = 0; i < 4; i++) { // four 16 MB segments past the slot while no consumer reads
+                pg.execute("insert into t values (" + i + ")");
+                pg.queryString("select pg_switch_wal()");
+            }
+            pg.execute("checkpoint");
+            assertEquals("lost", cdc.walStatus());
+            LabException e = assertThrows(LabException.class, () -> cdc.start(c -> { }));
+            assertTrue(e.getMessage().contains("invalidated") && e.getMessage().contains("wal_removed"), e.getMessage());
         }
     }
 
