@@ -36,6 +36,19 @@ public interface Postgres extends AutoCloseable {
         return "jdbc:postgresql://" + host() + ":" + port() + "/" + database;
     }
 
+    /**
+     * {@code ds}, one of pgjdbc's own data sources (simple, XA), pointed at this server and logging
+     * in as its user, for what a pool does not give: XA, pgjdbc's options, a schema. Unpooled.
+     */
+    default <T extends org.postgresql.ds.common.BaseDataSource> T unpooled(T ds) {
+        ds.setServerNames(new String[] {host()});
+        ds.setPortNumbers(new int[] {port()});
+        ds.setDatabaseName(database());
+        ds.setUser(user());
+        ds.setPassword(password());
+        return ds;
+    }
+
     /** A HikariCP pool for this server (created on first use, closed when the server stops; default size 10). */
     DataSource dataSource();
 

@@ -191,12 +191,7 @@ public final class Migrations implements AutoCloseable {
      * schema, so its SQL names tables without a schema. Not pooled (each driver thread keeps one).
      */
     public DataSource appDataSource() {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setServerNames(new String[] {server.host()});
-        ds.setPortNumbers(new int[] {server.port()});
-        ds.setDatabaseName(server.database());
-        ds.setUser(server.user());
-        ds.setPassword(server.password());
+        PGSimpleDataSource ds = server.unpooled(new PGSimpleDataSource());
         ds.setCurrentSchema(schema);
         return ds;
     }

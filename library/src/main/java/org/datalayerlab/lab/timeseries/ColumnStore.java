@@ -1,7 +1,6 @@
 package org.datalayerlab.lab.timeseries;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,9 +12,9 @@ import java.util.stream.Stream;
 import org.datalayerlab.lab.Lab;
 import org.datalayerlab.lab.LabException;
 import org.datalayerlab.lab.Postgres;
+import org.datalayerlab.lab.polyglot.CsvExport;
 import org.datalayerlab.lab.server.Files2;
 import org.datalayerlab.lab.server.Reaper;
-import org.postgresql.PGConnection;
 
 /**
  * A DuckDB database (a columnar engine, in this JVM) in a file of its own temporary folder,
@@ -84,15 +83,9 @@ public final class ColumnStore implements AutoCloseable {
         }
         Path csv = folder.resolve(table + ".csv");
         try {
-            long rows;
-            try (Connection pg = from.connect(); OutputStream out = Files.newOutputStream(csv)) {
-                rows = pg.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + query + ") TO STDOUT (FORMAT csv)", out);
-            }
-            execute("COPY " + table + " FROM '" + csv + "' (FORMAT csv, HEADER false)");
+            long rows = CsvExport.query(from, query, csv);
+            execute("COPY " + table + " FROM '" + csv + "' (FORMAT csv, HEADER true)");
             return rows;
-        } catch (SQLException | IOException e) {
-            throw new LabException("copying '" + query + "' from " + from.name() + " into DuckDB table " + table + ": "
-                    + e.getMessage(), e);
         } finally {
             try {
                 Files.deleteIfExists(csv);

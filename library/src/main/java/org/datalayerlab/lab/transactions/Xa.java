@@ -102,13 +102,7 @@ public final class Xa {
 
     /** An XA data source for {@code server} (pgjdbc's), logging in as the server's user. */
     public static XADataSource dataSource(Postgres server) {
-        PGXADataSource ds = new PGXADataSource();
-        ds.setServerNames(new String[] {server.host()});
-        ds.setPortNumbers(new int[] {server.port()});
-        ds.setDatabaseName(server.database());
-        ds.setUser(server.user());
-        ds.setPassword(server.password());
-        return ds;
+        return server.unpooled(new PGXADataSource());
     }
 
     /** An XA data source for an in-memory H2 database called {@code name}, kept while the JVM runs. */

@@ -100,12 +100,7 @@ public final class EventTable {
         if (settings.length % 2 != 0) {
             throw new IllegalArgumentException("client: pass settings as name, value pairs, e.g. \"synchronous_commit\", \"off\"");
         }
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setServerNames(new String[] {server.host()});
-        ds.setPortNumbers(new int[] {server.port()});
-        ds.setDatabaseName(server.database());
-        ds.setUser(server.user());
-        ds.setPassword(server.password());
+        PGSimpleDataSource ds = server.unpooled(new PGSimpleDataSource());
         ds.setReWriteBatchedInserts(reWriteBatchedInserts);
         StringBuilder options = new StringBuilder();
         for (int i = 0; i < settings.length; i += 2) {
